@@ -1,0 +1,41 @@
+# The commands the README names. Everything installs into .venv from this file.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test unit lit lint bench conformance clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/pack-opt examples/matmul.mlir
+	$(BIN)/pack-run examples/matmul.mlir --entry matmul --seed 0
+
+test: setup unit lit
+
+unit: setup
+	$(BIN)/pytest -q -W error
+
+lit: setup
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/lit -sv test/lit
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Installs upstream MLIR (iree-opt) so test/lit/with-mlir runs instead of skipping.
+conformance: setup
+	$(BIN)/pip install -q iree-base-compiler
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/lit -sv test/lit/with-mlir
+
+bench: setup
+	$(BIN)/python bench/matmul.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,49 @@
+"""The ops packdialect adds to the `linalg` (and legacy `tensor`) namespaces."""
+
+from packdialect.named_ops import (
+    NAMED_CONTRACTIONS,
+    BatchMatmulOp,
+    BatchMatvecOp,
+    BatchMmt4dOp,
+    ContractionNamedOp,
+    DotOp,
+    MatmulOp,
+    MatvecOp,
+    Mmt4dOp,
+    VecmatOp,
+)
+from packdialect.relayout import (
+    PackOp,
+    RelayoutOp,
+    TensorPackOp,
+    TensorUnpackOp,
+    UnpackOp,
+    infer_packed_shape,
+)
+
+LINALG_OPS = (PackOp, UnpackOp, *NAMED_CONTRACTIONS)
+"""Ops added to (or replacing xDSL's in) the `linalg` namespace."""
+
+TENSOR_OPS = (TensorPackOp, TensorUnpackOp)
+"""Legacy spellings accepted in the `tensor` namespace."""
+
+__all__ = [
+    "LINALG_OPS",
+    "NAMED_CONTRACTIONS",
+    "TENSOR_OPS",
+    "BatchMatmulOp",
+    "BatchMatvecOp",
+    "BatchMmt4dOp",
+    "ContractionNamedOp",
+    "DotOp",
+    "MatmulOp",
+    "MatvecOp",
+    "Mmt4dOp",
+    "PackOp",
+    "RelayoutOp",
+    "TensorPackOp",
+    "TensorUnpackOp",
+    "UnpackOp",
+    "VecmatOp",
+    "infer_packed_shape",
+]

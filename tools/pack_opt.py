@@ -1,0 +1,148 @@
+"""`pack-opt`: the opt-style driver (xDSL's opt main with packdialect inside).
+
+    pack-opt FILE [-p PIPELINE] [-t TARGET] [-o OUT] [--split-input-file]
+             [--verify-diagnostics] [--print-between-passes] ...
+
+Every error a user can cause is printed as `file:line:col: error: message`
+(or `pack-opt: error: ...` when there is no location) with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from io import StringIO
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from packdialect.context import register_dialects
+from packdialect.diagnostics import (
+    ToolError,
+    diagnostic_error,
+    parse_source,
+    verify_located,
+)
+
+SPLIT_MARKER = "// -----"
+
+
+class PackOptMain(xDSLOptMain):
+    """xDSL's opt main with packdialect's dialects, passes, targets and errors."""
+
+    def register_all_dialects(self) -> None:
+        register_dialects(self.ctx)
+
+    def register_all_passes(self) -> None:
+        from passes import all_passes
+
+        for name, factory in all_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_targets(self) -> None:
+        from packdialect.emit import TARGETS
+
+        self.available_targets.update(TARGETS)
+        super().register_all_targets()
+
+    def input_name(self) -> str:
+        """The name diagnostics use for the input."""
+        return self.args.input_file or "<stdin>"
+
+    def read_input(self) -> str:
+        """The input text; ToolError when unreadable."""
+        if self.args.input_file is None:
+            return sys.stdin.read()
+        try:
+            with open(self.args.input_file, encoding="utf-8") as f:
+                return f.read()
+        except (OSError, UnicodeDecodeError) as err:
+            reason = getattr(err, "strerror", None) or str(err)
+            raise ToolError(f"cannot read '{self.args.input_file}': {reason}") from None
+
+    def chunks(self, text: str) -> list[tuple[str, int]]:
+        """(chunk text, line offset) pairs, split on `// -----` when asked."""
+        if not self.args.split_input_file:
+            return [(text, 0)]
+        result: list[tuple[str, int]] = []
+        offset = 0
+        for chunk in text.split(SPLIT_MARKER):
+            result.append((chunk, offset))
+            offset += chunk.count("\n")
+        return result
+
+    def process_chunk(self, text: str, offset: int) -> str:
+        """Parse, verify, run the pipeline and print one chunk."""
+        module = parse_source(self.ctx, text, self.input_name(), offset)
+        if not self.args.disable_verify:
+            verify_located(module, self.input_name())
+        self.run_pipeline(module)
+        return self.output_resulting_program(module)
+
+    def run_pipeline(self, module: ModuleOp) -> None:
+        """Apply the pipeline; errors become ToolErrors."""
+        try:
+            self.apply_passes(module)
+        except DiagnosticException as err:
+            raise diagnostic_error(err, self.input_name()) from None
+
+    def run(self) -> None:  # type: ignore[override]
+        """Process every chunk; write the output only when all succeeded."""
+        out = StringIO()
+        failed = False
+        for i, (text, offset) in enumerate(self.chunks(self.read_input())):
+            if i:
+                out.write(SPLIT_MARKER + "\n")
+            try:
+                out.write(self.process_chunk(text, offset))
+            except ToolError as err:
+                if not self.args.verify_diagnostics:
+                    raise
+                out.write(f"{err}\n")
+                failed = True
+        del failed
+        self.write_output(out.getvalue())
+
+    def write_output(self, text: str) -> None:
+        """Write to -o (atomically, so a failed run never clobbers it) or stdout."""
+        if self.args.output_file is None:
+            sys.stdout.write(text)
+            return
+        tmp = f"{self.args.output_file}.tmp{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, self.args.output_file)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `pack-opt`; returns the exit status."""
+    try:
+        PackOptMain(description="packdialect modular optimizer driver", args=argv).run()
+    except ToolError as err:
+        print(err if err.location else f"pack-opt: {err}", file=sys.stderr)
+        return 1
+    except ArgSpecParseError as err:
+        print(f"pack-opt: error: malformed pass pipeline: {err}", file=sys.stderr)
+        return 1
+    except DiagnosticException as err:
+        print(f"pack-opt: error: {str(err).split(chr(10))[0]}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError) as err:
+        print(f"pack-opt: error: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # never show a traceback to users
+        if os.environ.get("PACKDIALECT_DEBUG"):
+            raise
+        print(
+            f"pack-opt: error: internal error ({type(err).__name__}: {err}); "
+            "rerun with PACKDIALECT_DEBUG=1 for a traceback",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
