@@ -11,6 +11,7 @@ results are written as `result0`, ... or summarized on stdout.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -179,12 +180,20 @@ def compare(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> float:
 
 
 def contraction_flops(module: ModuleOp, entry: str) -> int:
-    """2*M*N*K summed over the function's static contractions (0 if none)."""
-    try:
-        from packdialect.contraction import count_flops
-    except ImportError:
-        return 0
-    return count_flops(find_function(module, entry))
+    """2 * (product of loop sizes) summed over the function's static contractions."""
+    from xdsl.dialects.linalg import LinalgStructuredOperation
+
+    from packdialect.contraction import analyze
+
+    total = 0
+    for op in find_function(module, entry).walk():
+        if not isinstance(op, LinalgStructuredOperation):
+            continue
+        c = analyze(op)
+        if isinstance(c, str) or None in c.loop_sizes:
+            continue
+        total += 2 * math.prod(s for s in c.loop_sizes if s is not None)
+    return total
 
 
 def time_runs(
