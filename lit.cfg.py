@@ -8,8 +8,10 @@ import lit.formats
 config.name = "packdialect"  # noqa: F821
 config.test_format = lit.formats.ShTest(execute_external=False)  # noqa: F821
 config.suffixes = [".mlir"]  # noqa: F821
-config.test_source_root = os.path.join(os.path.dirname(__file__), "test", "lit")  # noqa: F821
-config.excludes = ["Inputs"]  # noqa: F821
+# The suite's root is this file's folder, so that `lit test/lit/<dir>` maps paths
+# right (a test_source_root of test/lit made lit look under test/lit/test/lit).
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))  # noqa: F821
+config.excludes = ["Inputs", "examples", ".venv", ".git", "build"]  # noqa: F821
 config.environment["PATH"] = os.environ["PATH"]  # noqa: F821
 for var in ("HOME", "TMPDIR", "PACKDIALECT_CACHE"):
     if var in os.environ:

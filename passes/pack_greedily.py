@@ -1,0 +1,759 @@
+"""`pack-greedily`: pack every contraction into a tiled layout.
+
+Mirrors upstream MLIR's `linalg::packMatmulGreedily`
+(mlir/lib/Dialect/Linalg/Transforms/Transforms.cpp, exposed as
+`transform.structured.pack_greedily`), with the mmt4d layout of
+`linalg::blockPackMatmul` (BlockPackMatmul.cpp) as an option:
+
+1. infer the batch, m, n, k loops from the indexing maps and pick the highest
+   loop of m, n and k (`packdialect.contraction.analyze`);
+2. generalize to `linalg.generic` and interchange the loops so that m, n, k
+   are the three innermost ones in the requested order, the other loops
+   keeping their relative order in front;
+3. tile each of those loops by its packed size (or by the loop extent
+   rounded up to `padded-sizes-next-multiple-of`), pack every operand on the
+   loops it indexes (zero padding when a size is dynamic or not divisible),
+   and unpack the result into the original init.
+
+With `mmt4d-layout=true` the loops are (m, n, k) and the outer dims of every
+operand follow the loop order, which gives LHS [M][K][m0][k0],
+RHS [N][K][n0][k0], ACC [M][N][m0][n0] with batch dims outermost: the maps of
+`linalg.mmt4d` / `linalg.batch_mmt4d` (see `specialize-mmt4d`).
+
+Differences from upstream, on purpose: an op that cannot be packed is left
+exactly as it was (upstream may leave it generalized and interchanged); an op
+with an empty m, n or k set is refused (upstream's test expects that; some
+builds read past an empty list); an op whose k loop would be padded is refused
+unless its body is a multiply-accumulate, since a zero padding is only neutral
+for a sum of products; the unused `tensor.dim`s upstream creates are not
+built, and with a run-time tile (a dynamic loop padded to a multiple) the
+outer sizes are `arith.ceildivsi` instead of a semi-affine `affine.apply`
+(which xDSL cannot parse back).
+
+`report=true` prints one line per linalg op to stderr:
+`pack-greedily: FILE:LINE:COL: @FUNC: OP: packed <contraction> with <options>`
+or `...: OP: not packed: <reason>`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xdsl.context import Context
+from xdsl.dialects import affine, arith, func, tensor
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    AffineMapAttr,
+    AnyFloat,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    ModuleOp,
+    TensorType,
+)
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
+from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import GenericOp
+from xdsl.ir import Attribute, Operation, Region, SSAValue
+from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+from xdsl.utils.exceptions import PassFailedException
+
+from packdialect.contraction import Contraction, analyze
+from packdialect.diagnostics import location_of
+from packdialect.ops import PackOp, UnpackOp
+from packdialect.relayout import ceildiv
+
+Tile = int | SSAValue
+
+_ITERATORS = {
+    "parallel": IteratorTypeAttr.parallel,
+    "reduction": IteratorTypeAttr.reduction,
+    "window": IteratorTypeAttr.window,
+}
+
+# ---------------------------------------------------------------------------
+# Options and results
+# ---------------------------------------------------------------------------
+
+
+def _triple(name: str, values: Sequence[int]) -> tuple[int, int, int]:
+    """Three non-negative ints, else PassFailedException naming the option."""
+    triple = tuple(values)
+    if len(triple) != 3 or any(v < 0 for v in triple):
+        shown = ",".join(map(str, triple))
+        raise PassFailedException(
+            f"pack-greedily: {name} must be 3 non-negative integers (m, n, k), "
+            f"got '{shown}'"
+        )
+    return triple  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class PackGreedilyOptions:
+    """How to pack one contraction (upstream's pack_greedily parameters).
+
+    `packed_sizes` (m, n, k): tile of each loop, 0 = not tiled by a size.
+    `padded_sizes_next_multiple_of` (m, n, k): a non-zero entry tiles that
+    loop by its whole extent rounded up to the multiple (one padded tile).
+    `inner_dims_order`: where m, n, k go among the three innermost loops
+    (upstream's `matmul_inner_dims_order`; [1, 2, 0] gives loops (k, m, n)).
+    `mmt4d_layout`: permute outer dims to the mmt4d layout (loops must be
+    (m, n, k), i.e. order [0, 1, 2]). `reason`: where the options came from.
+    """
+
+    packed_sizes: tuple[int, int, int]
+    padded_sizes_next_multiple_of: tuple[int, int, int] = (0, 0, 0)
+    inner_dims_order: tuple[int, int, int] = (0, 1, 2)
+    mmt4d_layout: bool = False
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        sizes = _triple("packed-sizes", self.packed_sizes)
+        padded = _triple(
+            "padded-sizes-next-multiple-of", self.padded_sizes_next_multiple_of
+        )
+        order = _triple("inner-dims-order", self.inner_dims_order)
+        if sorted(order) != [0, 1, 2]:
+            raise PassFailedException(
+                "pack-greedily: inner-dims-order must be a permutation of 0,1,2, "
+                f"got '{','.join(map(str, order))}'"
+            )
+        for name, size, multiple in zip("mnk", sizes, padded, strict=True):
+            if size and multiple:
+                raise PassFailedException(
+                    f"pack-greedily: {name} has both a packed size ({size}) and a "
+                    f"padded-sizes-next-multiple-of ({multiple}); give at most one"
+                )
+        if self.mmt4d_layout and order != (0, 1, 2):
+            raise PassFailedException(
+                "pack-greedily: mmt4d-layout=true needs the loops (m, n, k), i.e. "
+                f"inner-dims-order=0,1,2, got '{','.join(map(str, order))}'"
+            )
+        object.__setattr__(self, "packed_sizes", sizes)
+        object.__setattr__(self, "padded_sizes_next_multiple_of", padded)
+        object.__setattr__(self, "inner_dims_order", order)
+
+    def describe(self) -> str:
+        """The equivalent pass options, for reports."""
+        parts = ["packed-sizes=" + ",".join(map(str, self.packed_sizes))]
+        if any(self.padded_sizes_next_multiple_of):
+            padded = ",".join(map(str, self.padded_sizes_next_multiple_of))
+            parts.append(f"padded-sizes-next-multiple-of={padded}")
+        parts.append("inner-dims-order=" + ",".join(map(str, self.inner_dims_order)))
+        parts.append(f"mmt4d-layout={str(self.mmt4d_layout).lower()}")
+        return " ".join(parts)
+
+
+@dataclass
+class PackResult:
+    """What `pack_matmul_greedily` built (upstream `linalg::PackResult`)."""
+
+    pack_ops: list[PackOp]
+    packed_op: GenericOp
+    unpack_ops: list[UnpackOp]
+    contraction: Contraction
+
+
+# ---------------------------------------------------------------------------
+# Loop bookkeeping (pure functions on maps)
+# ---------------------------------------------------------------------------
+
+
+def compute_permutation_vector(
+    size: int, positions: Sequence[int], desired: Sequence[int]
+) -> list[int]:
+    """`perm[new] = old`: move loops `positions` to `desired`, others in order.
+
+    Upstream's `computePermutationVector`: size 5, positions (2, 4), desired
+    (1, 0) gives [4, 2, 0, 1, 3].
+    """
+    perm = [-1] * size
+    for pos, want in zip(positions, desired, strict=True):
+        perm[want] = pos
+    rest = iter(d for d in range(size) if d not in positions)
+    return [entry if entry != -1 else next(rest) for entry in perm]
+
+
+def interchange_maps(maps: Sequence[AffineMap], perm: Sequence[int]) -> list[AffineMap]:
+    """Rename loops so that new loop `i` is old loop `perm[i]` (interchangeGenericOp)."""
+    inverse = [0] * len(perm)
+    for new, old in enumerate(perm):
+        inverse[old] = new
+    dims = [AffineExpr.dimension(inverse[d]) for d in range(len(perm))]
+    return [amap.replace_dims_and_symbols(dims, [], len(perm), 0) for amap in maps]
+
+
+def _result_using(amap: AffineMap, dim: int) -> int | None:
+    """Index of the first result of `amap` that is a function of loop `dim`."""
+    for index, expr in enumerate(amap.results):
+        if dim in expr.used_dims():
+            return index
+    return None
+
+
+@dataclass
+class PackedLoops:
+    """Maps and iterators after tiling some loops, and what each operand packs.
+
+    `operand_dims[i]` lists (operand dim, x) pairs of operand `i`, in the
+    order of the tiled loops (the inner_dims_pos of its pack); `pack_loops`
+    gives the tiled loop as x, `pack_matmul_greedily` replaces it by the tile.
+    """
+
+    maps: list[AffineMap]
+    iterators: list[str]
+    operand_dims: list[list[tuple[int, Any]]]
+
+
+def pack_loops(
+    maps: Sequence[AffineMap],
+    iterators: Sequence[str],
+    tiles: Sequence[object],
+) -> PackedLoops | str:
+    """Tile every loop `i` with `tiles[i] != 0` (upstream `packLinalgMetadataOnce`).
+
+    Each tiled loop gets a new innermost loop of the same iterator type; every
+    operand that indexes the loop (as a bare dim) gets a new trailing dim.
+    Returns a reason when a tiled loop appears in a compound expression.
+    """
+    maps, iterators = list(maps), list(iterators)
+    operand_dims: list[list[tuple[int, Any]]] = [[] for _ in maps]
+    for loop, tile in enumerate(tiles):
+        if tile == 0:
+            continue
+        new_dim = len(iterators)
+        iterators.append(iterators[loop])
+        for index, amap in enumerate(maps):
+            pos = _result_using(amap, loop)
+            results = amap.results
+            if pos is not None:
+                if not isinstance(results[pos], AffineDimExpr):
+                    return (
+                        f"loop d{loop} appears in the compound expression "
+                        f"{results[pos]}; only bare dimensions can be packed"
+                    )
+                results = (*results, AffineExpr.dimension(new_dim))
+                operand_dims[index].append((pos, loop))
+            maps[index] = AffineMap(new_dim + 1, 0, results)
+    return PackedLoops(maps, iterators, operand_dims)
+
+
+def _outer_key(expr: AffineExpr, index: int) -> tuple[int, int]:
+    """Sort key of an outer result in the mmt4d layout: its (lowest) loop."""
+    used = expr.used_dims()
+    return (min(used) if used else -1, index)
+
+
+def mmt4d_outer_perm(amap: AffineMap, rank: int) -> list[int]:
+    """Outer permutation putting the first `rank` results of `amap` in loop order.
+
+    With loops (..., m, n, k) this gives LHS [.., M, K], RHS [.., N, K] and
+    ACC [.., M, N], everything else (batch) in front.
+    """
+    keyed = sorted(range(rank), key=lambda i: _outer_key(amap.results[i], i))
+    return keyed
+
+
+def permute_outer(amap: AffineMap, perm: Sequence[int]) -> AffineMap:
+    """`amap` with its first len(perm) results permuted by `perm`."""
+    rank = len(perm)
+    results = tuple(amap.results[p] for p in perm) + amap.results[rank:]
+    return AffineMap(amap.num_dims, 0, results)
+
+
+# ---------------------------------------------------------------------------
+# IR construction
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Builder:
+    """Collects the new ops in order (they replace the packed op at once)."""
+
+    ops: list[Operation] = field(default_factory=list)
+
+    def add(self, op: Operation) -> Operation:
+        """Append `op` and return it."""
+        self.ops.append(op)
+        return op
+
+    def dim(self, value: SSAValue, index: int) -> SSAValue:
+        """`tensor.dim %value, index` (with its index constant)."""
+        const = self.add(arith.ConstantOp.from_int_and_width(index, IndexType()))
+        return self.add(tensor.DimOp(value, const.results[0])).results[0]
+
+    def apply(self, expr: AffineExpr, symbols: Sequence[SSAValue]) -> SSAValue:
+        """`affine.apply affine_map<()[s..] -> (expr)>()[symbols]`."""
+        amap = AffineMap(0, len(symbols), (expr,))
+        return self.add(affine.ApplyOp(list(symbols), AffineMapAttr(amap))).results[0]
+
+    def zero(self, element_type: Attribute) -> SSAValue:
+        """`arith.constant 0` of `element_type` (the padding value)."""
+        if isinstance(element_type, AnyFloat):
+            attr: Attribute = FloatAttr(0.0, element_type)
+        else:
+            attr = IntegerAttr(0, element_type)  # type: ignore[arg-type]
+        return self.add(arith.ConstantOp(attr, element_type)).results[0]
+
+
+def _loop_extent_value(
+    builder: _Builder,
+    operands: Sequence[SSAValue],
+    maps: Sequence[AffineMap],
+    loop: int,
+) -> SSAValue:
+    """`tensor.dim` of the first operand dim indexed by loop `loop` as a bare dim."""
+    for operand, amap in zip(operands, maps, strict=True):
+        for index, expr in enumerate(amap.results):
+            if isinstance(expr, AffineDimExpr) and expr.position == loop:
+                return builder.dim(operand, index)
+    raise PassFailedException(f"pack-greedily: loop d{loop} indexes no operand")
+
+
+def _round_up_expr(multiple: int) -> AffineExpr:
+    """`(s0 ceildiv multiple) * multiple`."""
+    return AffineExpr.symbol(0).ceil_div(multiple) * multiple
+
+
+@dataclass(frozen=True)
+class RoundedUp:
+    """A planned tile: the extent of a dynamic loop rounded up to `multiple`."""
+
+    multiple: int
+
+
+PlannedTile = int | RoundedUp
+
+
+def plan_tiles(
+    contraction: Contraction, options: PackGreedilyOptions, perm: Sequence[int]
+) -> list[PlannedTile]:
+    """Tile of every interchanged loop: 0 for all but the last three.
+
+    A padded-sizes-next-multiple-of entry tiles its loop by the extent rounded
+    up (one padded tile); for a dynamic extent the tile is computed at run time.
+    """
+    num_loops = len(perm)
+    tiles: list[PlannedTile] = [0] * num_loops
+    for i, position in enumerate(options.inner_dims_order):
+        loop = num_loops - 3 + position
+        multiple = options.padded_sizes_next_multiple_of[i]
+        if not multiple:
+            tiles[loop] = options.packed_sizes[i]
+            continue
+        extent = contraction.loop_sizes[perm[loop]]
+        if extent is None:
+            tiles[loop] = RoundedUp(multiple)
+        else:
+            tiles[loop] = ceildiv(extent, multiple) * multiple
+    return tiles
+
+
+def _materialize_tiles(
+    builder: _Builder,
+    planned: Sequence[PlannedTile],
+    operands: Sequence[SSAValue],
+    maps: Sequence[AffineMap],
+) -> list[Tile]:
+    """Build the affine.apply of every run-time tile."""
+    tiles: list[Tile] = []
+    for loop, tile in enumerate(planned):
+        if isinstance(tile, int):
+            tiles.append(tile)
+            continue
+        extent = _loop_extent_value(builder, operands, maps, loop)
+        tiles.append(builder.apply(_round_up_expr(tile.multiple), [extent]))
+    return tiles
+
+
+def _outer_size(
+    builder: _Builder, operand: SSAValue, dim: int, tile: Tile | None
+) -> Tile:
+    """Size of outer dim `dim` of the packed operand (int or SSA value)."""
+    assert isinstance(operand.type, TensorType)
+    size = operand.type.get_shape()[dim]
+    if tile is None:
+        return size if size != DYNAMIC_INDEX else builder.dim(operand, dim)
+    if isinstance(tile, int):
+        if size != DYNAMIC_INDEX:
+            return ceildiv(size, tile)
+        value = builder.dim(operand, dim)
+        return builder.apply(AffineExpr.symbol(0).ceil_div(tile), [value])
+    # A run-time tile: `dim ceildiv tile` is semi-affine, which xDSL cannot
+    # parse back, so it is an arith.ceildivsi (upstream composes an affine.apply).
+    value = size if size != DYNAMIC_INDEX else builder.dim(operand, dim)
+    if isinstance(value, int):
+        value = builder.add(
+            arith.ConstantOp.from_int_and_width(value, IndexType())
+        ).results[0]
+    return builder.add(arith.CeilDivSIOp(value, tile)).results[0]
+
+
+def _needs_padding(operand: SSAValue, packed: Sequence[tuple[int, Tile]]) -> bool:
+    """Upstream's rule: pad unless tiles and shape are static and divide evenly."""
+    assert isinstance(operand.type, TensorType)
+    shape = operand.type.get_shape()
+    if any(d == DYNAMIC_INDEX for d in shape):
+        return True
+    return any(not isinstance(tile, int) or shape[dim] % tile for dim, tile in packed)
+
+
+def _build_pack(
+    builder: _Builder,
+    operand: SSAValue,
+    packed: Sequence[tuple[int, Tile]],
+    outer_perm: Sequence[int] | None,
+) -> PackOp:
+    """tensor.empty + (zero) + linalg.pack of `operand` on `packed` dims."""
+    assert isinstance(operand.type, TensorType)
+    rank = operand.type.get_num_dims()
+    tile_of = dict(packed)
+    outer = [_outer_size(builder, operand, d, tile_of.get(d)) for d in range(rank)]
+    if outer_perm is not None:
+        outer = [outer[p] for p in outer_perm]
+    tiles = [tile for _, tile in packed]
+    sizes = outer + tiles
+    shape = [s if isinstance(s, int) else DYNAMIC_INDEX for s in sizes]
+    dest_type = TensorType(operand.type.get_element_type(), shape)
+    dynamic_sizes = [s for s in sizes if not isinstance(s, int)]
+    empty = builder.add(tensor.EmptyOp(dynamic_sizes, dest_type))
+    padding = None
+    if _needs_padding(operand, packed):
+        padding = builder.zero(operand.type.get_element_type())
+    pack = PackOp(
+        operand,
+        empty.results[0],
+        [dim for dim, _ in packed],
+        tiles,
+        outer_perm,
+        padding,
+    )
+    builder.add(pack)
+    return pack
+
+
+# ---------------------------------------------------------------------------
+# The core function
+# ---------------------------------------------------------------------------
+
+
+def _k_padding_reason(
+    contraction: Contraction, tiles: Sequence[PlannedTile], perm: Sequence[int]
+) -> str | None:
+    """Why zero-padding k would change the result (non-MAC body), or None."""
+    if contraction.mac is not None:
+        return None
+    for loop, tile in enumerate(tiles):
+        if perm[loop] != contraction.k_pos or tile == 0:
+            continue
+        extent = contraction.loop_sizes[contraction.k_pos]
+        if isinstance(tile, int) and extent is not None and extent % tile == 0:
+            return None
+        return (
+            f"the k loop d{contraction.k_pos} would be padded with zeros, which is "
+            "only neutral for a multiply-accumulate body"
+        )
+    return None
+
+
+def _structure_reason(op: LinalgStructuredOperation) -> str | None:
+    """Why the operands cannot be packed (not ranked tensors), or None."""
+    for value in (*op.inputs, *op.outputs):
+        if not isinstance(value.type, TensorType):
+            return (
+                f"operand of type {value.type} is not a tensor; packing needs tensors"
+            )
+    if len(op.results) != 1:
+        return "expected one tensor result"
+    return None
+
+
+def _packed_body(op: LinalgStructuredOperation, rewriter: PatternRewriter) -> Region:
+    """The body of the packed generic: moved from a generic, cloned from a named op."""
+    if isinstance(op, GenericOp):
+        return rewriter.move_region_contents_to_new_regions(op.body)
+    return op.body.clone()
+
+
+def _mmt4d_perms(
+    packed: PackedLoops, ranks: Sequence[int]
+) -> tuple[list[AffineMap], list[list[int] | None]]:
+    """Outer perms (LHS, RHS always; ACC when not identity) and permuted maps."""
+    maps: list[AffineMap] = []
+    perms: list[list[int] | None] = []
+    for index, (amap, rank) in enumerate(zip(packed.maps, ranks, strict=True)):
+        if not packed.operand_dims[index]:
+            maps.append(amap)
+            perms.append(None)
+            continue
+        perm = mmt4d_outer_perm(amap, rank)
+        is_identity = perm == list(range(rank))
+        perms.append(None if index == 2 and is_identity else perm)
+        maps.append(permute_outer(amap, perm))
+    return maps, perms
+
+
+def pack_matmul_greedily(
+    rewriter: PatternRewriter, op: Operation, options: PackGreedilyOptions
+) -> PackResult | str:
+    """Pack `op`'s contraction like upstream's `packMatmulGreedily`.
+
+    Returns the new ops, or a sentence saying why `op` was left unchanged
+    (nothing is modified in that case).
+    """
+    contraction = analyze(op, require_mac=False)
+    if isinstance(contraction, str):
+        return contraction
+    assert isinstance(op, LinalgStructuredOperation)
+    reason = _structure_reason(op)
+    if reason is not None:
+        return reason
+    if not any(options.packed_sizes) and not any(options.padded_sizes_next_multiple_of):
+        return "all packed sizes are 0: nothing to pack"
+    num_loops = contraction.num_loops
+    desired = [num_loops - 3 + o for o in options.inner_dims_order]
+    perm = compute_permutation_vector(num_loops, contraction.mnk_positions, desired)
+    maps = interchange_maps(contraction.indexing_maps, perm)
+    iterators = [contraction.iterator_types[p] for p in perm]
+    operands = [*op.inputs, *op.outputs]
+
+    planned = plan_tiles(contraction, options, perm)
+    reason = _k_padding_reason(contraction, planned, perm)
+    if reason is not None:
+        return reason
+    packed = pack_loops(maps, iterators, planned)
+    if isinstance(packed, str):
+        return packed
+
+    builder = _Builder()
+    tiles = _materialize_tiles(builder, planned, operands, maps)
+    packed.operand_dims = [
+        [(dim, tiles[loop]) for dim, loop in dims] for dims in packed.operand_dims
+    ]
+    ranks = [v.type.get_num_dims() for v in operands]  # type: ignore[union-attr]
+    new_maps, perms = packed.maps, [None] * len(operands)
+    if options.mmt4d_layout:
+        new_maps, perms = _mmt4d_perms(packed, ranks)
+
+    new_operands: list[SSAValue] = []
+    pack_ops: list[PackOp] = []
+    for index, operand in enumerate(operands):
+        dims = packed.operand_dims[index]
+        if not dims:
+            new_operands.append(operand)
+            continue
+        pack = _build_pack(builder, operand, dims, perms[index])
+        pack_ops.append(pack)
+        new_operands.append(pack.result)
+
+    num_inputs = len(op.inputs)
+    generic = GenericOp(
+        new_operands[:num_inputs],
+        new_operands[num_inputs:],
+        _packed_body(op, rewriter),
+        [AffineMapAttr(m) for m in new_maps],
+        [_ITERATORS[it]() for it in packed.iterators],
+        [v.type for v in new_operands[num_inputs:]],
+    )
+    builder.add(generic)
+    result = generic.results[0]
+    unpack_ops: list[UnpackOp] = []
+    init_pack = pack_ops[-1] if packed.operand_dims[-1] else None
+    if init_pack is not None:
+        unpack = UnpackOp(
+            result,
+            op.outputs[0],
+            init_pack.get_inner_dims_pos(),
+            init_pack.get_mixed_tiles(),
+            perms[-1],
+        )
+        builder.add(unpack)
+        unpack_ops.append(unpack)
+        result = unpack.result
+    rewriter.replace(op, builder.ops, [result])
+    return PackResult(pack_ops, generic, unpack_ops, contraction)
+
+
+# ---------------------------------------------------------------------------
+# Pattern and pass
+# ---------------------------------------------------------------------------
+
+OptionsFn = Callable[[Operation, Contraction], "PackGreedilyOptions | str"]
+"""Control function: options for one op, or a reason to leave it alone."""
+
+ReportFn = Callable[[str], None]
+"""Receives one line per visited op saying what happened to it."""
+
+
+def _where(op: Operation) -> str:
+    """`file:line:col: @function` (whichever parts are known) for reports."""
+    parts = []
+    location = location_of(op)
+    if location:
+        parts.append(location)
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, func.FuncOp):
+        parent = parent.parent_op()
+    if isinstance(parent, func.FuncOp):
+        parts.append(f"@{parent.sym_name.data}")
+    return ": ".join(parts)
+
+
+def report_prefix(op: Operation) -> str:
+    """`pack-greedily: <file:line:col>: @<function>: <op name>: ` for a report line.
+
+    Call it before `op` is replaced (a detached op has no function).
+    """
+    where = _where(op)
+    prefix = f"pack-greedily: {where}: " if where else "pack-greedily: "
+    return f"{prefix}{op.name}: "
+
+
+class PackGreedilyPattern(RewritePattern):
+    """Packs each linalg structured op whose control function gives options."""
+
+    def __init__(self, options_for: OptionsFn, report: ReportFn | None = None):
+        self.options_for = options_for
+        self.report = report
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, LinalgStructuredOperation):
+            return
+        prefix = report_prefix(op) if self.report is not None else ""
+        outcome = self._rewrite(op, rewriter)
+        if self.report is not None:
+            self.report(prefix + outcome)
+
+    def _rewrite(self, op: Operation, rewriter: PatternRewriter) -> str:
+        """Pack `op`; return the report outcome."""
+        contraction = analyze(op, require_mac=False)
+        if isinstance(contraction, str):
+            return f"not packed: {contraction}"
+        options = self.options_for(op, contraction)
+        if isinstance(options, str):
+            return f"not packed: {options}"
+        result = pack_matmul_greedily(rewriter, op, options)
+        if isinstance(result, str):
+            return f"not packed: {result}"
+        why = f" ({options.reason})" if options.reason else ""
+        return f"packed {contraction.describe()} with {options.describe()}{why}"
+
+
+def pack_greedily_patterns(
+    options_for: OptionsFn, report: ReportFn | None = None
+) -> list[RewritePattern]:
+    """The pattern list of `pack-greedily` (apply each op once: the packed
+    generic is itself a contraction and would be packed again)."""
+    return [PackGreedilyPattern(options_for, report)]
+
+
+def fixed_options(options: PackGreedilyOptions) -> OptionsFn:
+    """A control function giving the same options to every op."""
+    return lambda op, contraction: options
+
+
+def _print_report(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class PackGreedilyPass(ModulePass):
+    """Pack every contraction (upstream `transform.structured.pack_greedily`).
+
+    Options: `packed-sizes=M,N,K`, `padded-sizes-next-multiple-of=M,N,K`,
+    `inner-dims-order=a,b,c` (default 0,1,2), `mmt4d-layout=true|false`.
+    Without sizes, `strategy=NAME` (default `auto`: the target's default) on
+    `target=NAME` (default `generic`; `host` detects this CPU) picks them per
+    op. `report=true` prints one line per linalg op to stderr saying what was
+    packed or why not.
+    """
+
+    name = "pack-greedily"
+
+    packed_sizes: tuple[int, ...] = ()
+    padded_sizes_next_multiple_of: tuple[int, ...] = ()
+    inner_dims_order: tuple[int, ...] = ()
+    mmt4d_layout: bool | None = None
+    strategy: str = "auto"
+    target: str = "generic"
+    report: bool = False
+
+    def explicit_options(self) -> PackGreedilyOptions | None:
+        """The options when sizes are given on the command line, else None."""
+        if not self.packed_sizes and not self.padded_sizes_next_multiple_of:
+            return None
+        if self.strategy != "auto":
+            raise PassFailedException(
+                "pack-greedily: give either packed-sizes / "
+                "padded-sizes-next-multiple-of or strategy, not both"
+            )
+        return PackGreedilyOptions(
+            packed_sizes=self.packed_sizes or (0, 0, 0),  # type: ignore[arg-type]
+            padded_sizes_next_multiple_of=self.padded_sizes_next_multiple_of
+            or (0, 0, 0),  # type: ignore[arg-type]
+            inner_dims_order=self.inner_dims_order or (0, 1, 2),  # type: ignore[arg-type]
+            mmt4d_layout=bool(self.mmt4d_layout),
+        )
+
+    def strategy_options(self) -> OptionsFn:
+        """A control function asking the strategy, with command-line overrides."""
+        from packdialect.strategies import AUTO, choose, get_strategy, get_target
+
+        target = get_target(self.target)
+        # Resolve the name now, so that a bad name fails even without ops.
+        get_strategy(
+            target.default_strategy if self.strategy == AUTO else self.strategy
+        )
+
+        def options_for(op: Operation, contraction: Contraction):
+            choice = choose(contraction, self.strategy, target)
+            if choice is None:
+                return f"strategy '{self.strategy}' declined on target '{target.name}'"
+            layout = choice.mmt4d_layout
+            if self.mmt4d_layout is not None:
+                layout = self.mmt4d_layout
+            return PackGreedilyOptions(
+                packed_sizes=choice.packed_sizes,
+                padded_sizes_next_multiple_of=choice.padded_sizes_next_multiple_of
+                or (0, 0, 0),
+                inner_dims_order=self.inner_dims_order or choice.inner_dims_order,  # type: ignore[arg-type]
+                mmt4d_layout=layout,
+                reason=choice.reason,
+            )
+
+        return options_for
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        explicit = self.explicit_options()
+        options_for = (
+            fixed_options(explicit) if explicit is not None else self.strategy_options()
+        )
+        report = _print_report if self.report else None
+        PatternRewriteWalker(
+            PackGreedilyPattern(options_for, report), apply_recursively=False
+        ).rewrite_module(op)
+
+
+__all__ = [
+    "PackGreedilyOptions",
+    "PackGreedilyPass",
+    "PackGreedilyPattern",
+    "PackResult",
+    "compute_permutation_vector",
+    "fixed_options",
+    "interchange_maps",
+    "mmt4d_outer_perm",
+    "pack_greedily_patterns",
+    "pack_loops",
+    "pack_matmul_greedily",
+    "report_prefix",
+]
