@@ -1,4 +1,15 @@
-"""Emitters (pack-opt `-t` targets)."""
+"""Emitters: lowered IR to source code, registered as xDSL targets (`-t c`)."""
 
-TARGETS: dict = {}
-"""Target name -> zero-argument factory returning an xDSL Target class."""
+from collections.abc import Callable
+
+from xdsl.utils.target import Target
+
+
+def _c_target() -> type[Target]:
+    from packdialect.emit.c import CTarget
+
+    return CTarget
+
+
+TARGETS: dict[str, Callable[[], type[Target]]] = {"c": _c_target}
+"""Target name -> lazy factory returning the Target class (for pack-opt -t)."""

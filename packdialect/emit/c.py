@@ -1,0 +1,822 @@
+"""C emitter (`-t c`): lowered IR to one C11 translation unit.
+
+IR contract (what the lowering passes produce and this emitter accepts)
+=======================================================================
+
+* A `builtin.module` holding `func.func` and `memref.global` ops only.
+  A public `func.func` is an entry point, exported as `pd_<name>` (characters
+  outside [A-Za-z0-9_] become `_`, clashes get a `_N` suffix; see
+  `function_symbols`); a private one becomes a `static` C function; a
+  body-less declaration is an existing C function called by its own name.
+  Function bodies are single blocks (structured control flow only).
+* Function arguments are memrefs, scalars (index, i1/i8/i16/i32/i64,
+  f16/bf16/f32/f64) or static vectors (by value; not callable from the
+  runtime).
+  C ABI of a memref argument: a `T *` pointer to the element at the memref's
+  offset (`T *restrict` in public functions), then one `int64_t` per dynamic
+  size (`argN_dK`), then one `int64_t` per dynamic stride of a strided layout
+  (`argN_sK`). The identity layout is contiguous row-major.
+* Bufferized results: `packdialect.outputs = N : i64` on a function says its
+  last N memref arguments are the outputs, in result order. Functions return
+  nothing or one scalar/vector value.
+* Ops: func.{func,return,call}; scf.{for (iter_args: loop-carried C
+  locals, vector ones included), if (with results), yield, parallel (no
+  reductions; the outermost one gets `#pragma omp parallel for collapse(n)`,
+  and `num_threads(N)` when it carries `packdialect.num_threads = N`), reduce};
+  every arith op except the extended-multiplication ones; math ops on floats
+  (libm, `f` suffix for f32) and absi/ctlz/cttz/ctpop; affine.{apply,min,max};
+  memref.{load, store, alloc, alloca, dealloc, global, get_global, subview,
+  cast, assume_alignment, memory_space_cast, collapse_shape, expand_shape,
+  reinterpret_cast, dim, rank, copy}; vector.{load, store, maskedload,
+  maskedstore, create_mask, transfer_read, transfer_write (no mask operand),
+  broadcast, splat, fma, extract, insert, reduction, bitcast, shuffle (1-D),
+  shape_cast}, plus elementwise arith/math on vectors.
+* memref views are a pointer plus static or dynamic sizes and strides; a
+  subview computes its offset into the pointer. Dynamic memref dims are
+  supported everywhere; vector shapes must be static.
+* Types: see `c_types.py` (bf16 is raw `uint16_t` bits, vectors are GCC
+  vector types padded to a power of two lanes, n-D vectors structs of rows).
+  `index` arithmetic is signed 64-bit (no wrap-around); sized integer
+  arithmetic wraps like MLIR.
+* Anything else raises `EmitError("unsupported operation 'x.y' in the C
+  emitter")`. The emitter never mutates the IR.
+
+Output: C11 with GNU vector extensions; compiles warning-free with
+`cc -O3 -march=native -Wall -Werror -fopenmp -std=c11`; link with `-lm`.
+A module using `scf.parallel` also exports
+`void packdialect_set_num_threads(int)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import (
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    StridedLayoutAttr,
+    UnregisteredOp,
+    VectorType,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.utils.target import Target
+
+from packdialect.emit import c_index as ix
+from packdialect.emit.c_memref import MemRefEmitterMixin, MemRefView, arg_view
+from packdialect.emit.c_scalar import Helpers, ScalarExprs
+from packdialect.emit.c_types import (
+    EmitError,
+    byte_size,
+    int_literal,
+    is_float,
+    lane_ctype,
+    lane_unsigned_ctype,
+    scalar_ctype,
+    scalar_literal,
+    unique_symbols,
+    vector_info,
+    vector_typedef_name,
+)
+from packdialect.emit.c_vector import VectorEmitterMixin
+
+__all__ = [
+    "CEmitter",
+    "CParam",
+    "CTarget",
+    "EmitError",
+    "emit_c",
+    "function_abi",
+    "function_symbols",
+]
+
+OUTPUTS_ATTR = "packdialect.outputs"
+_C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NUM_THREADS_ATTR = "packdialect.num_threads"
+
+_ARITH_MATH_SKIP = {"arith.constant", "arith.fastmath", "arith.overflow"}
+_NO_C_EFFECT_PREFIXES = ("arith.", "math.", "affine.apply", "affine.min", "affine.max")
+_NO_C_EFFECT = {
+    "memref.load", "memref.subview", "memref.cast", "memref.collapse_shape",
+    "memref.expand_shape", "memref.dim", "memref.rank", "memref.get_global",
+    "memref.reinterpret_cast", "memref.alloca", "memref.assume_alignment",
+    "memref.memory_space_cast", "vector.load", "vector.broadcast", "vector.splat",
+    "vector.fma", "vector.extract", "vector.insert", "vector.reduction",
+    "vector.transfer_read", "vector.bitcast", "vector.shuffle", "vector.shape_cast",
+    "vector.maskedload", "vector.create_mask",
+}  # fmt: skip
+
+_HEADER = """\
+// Generated by packdialect's C emitter. Do not edit.
+#if defined(__GNUC__) && !defined(__clang__)
+// MLIR allocations are uninitialized like C locals, and GCC's flow analysis of
+// vector lanes and loop-carried values reports false positives; vector
+// arguments of static helpers change the ABI only on targets without them.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+"""
+
+_OMP_HEADER = """\
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+"""
+
+_X86_HEADER = """\
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+"""
+
+_SET_THREADS = """\
+void packdialect_set_num_threads(int n) {
+#ifdef _OPENMP
+  if (n > 0) omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+"""
+
+
+# ---------------------------------------------------------------------------
+# Function ABI (shared with the runtime)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CParam:
+    """One C parameter of an emitted function.
+
+    kind is "memref" (a pointer), "size" (a dynamic size of memref argument
+    `arg`, dimension `dim`), "stride" (a dynamic stride), "scalar" or "vector".
+    """
+
+    kind: str
+    ctype: str
+    name: str
+    arg: int
+    dim: int = -1
+
+
+def function_symbols(module: ModuleOp) -> dict[str, str]:
+    """MLIR function name -> C symbol.
+
+    Defined functions get `pd_` + the sanitized name (made unique); an
+    external declaration (no body) names an existing C function and keeps
+    its name, which must then be a C identifier.
+    """
+    funcs = [op for op in module.ops if op.name == "func.func"]
+    defined = [f.sym_name.data for f in funcs if not _is_declaration(f)]  # type: ignore[attr-defined]
+    symbols = unique_symbols(defined, "pd_")
+    for func in funcs:
+        name = func.sym_name.data  # type: ignore[attr-defined]
+        if not _is_declaration(func):
+            continue
+        if not _C_IDENTIFIER.fullmatch(name):
+            raise EmitError(f"external function '{name}' is not a C identifier", func)
+        symbols[name] = name
+    return symbols
+
+
+def global_symbols(module: ModuleOp) -> dict[str, str]:
+    """memref.global name -> C symbol (`pdg_` + sanitized name, made unique)."""
+    names = [op.sym_name.data for op in module.ops if op.name == "memref.global"]
+    return unique_symbols(names, "pdg_")
+
+
+def is_public(func: Operation) -> bool:
+    """Whether a func.func is public (an entry point)."""
+    visibility = func.properties.get("sym_visibility")
+    return visibility is None or visibility.data == "public"  # type: ignore[union-attr]
+
+
+def num_outputs(func: Operation) -> int:
+    """The `packdialect.outputs` count of a function (0 when absent)."""
+    attr = func.attributes.get(OUTPUTS_ATTR)
+    if attr is None:
+        return 0
+    if not isinstance(attr, IntegerAttr):
+        raise EmitError(f"'{OUTPUTS_ATTR}' must be an integer attribute")
+    return attr.value.data
+
+
+def function_abi(func: Operation, ctype_of: Callable[[Attribute], str]) -> list[CParam]:
+    """The C parameters of a func.func, in order (see the module docstring)."""
+    params: list[CParam] = []
+    restrict = " *restrict " if is_public(func) else " *"
+    for index, t in enumerate(func.function_type.inputs.data):
+        name = f"arg{index}"
+        if isinstance(t, MemRefType):
+            params.append(
+                CParam("memref", scalar_ctype(t.element_type) + restrict, name, index)
+            )
+            params += _dynamic_params(t, name, index)
+        elif isinstance(t, VectorType):
+            params.append(CParam("vector", ctype_of(t) + " ", name, index))
+        else:
+            params.append(CParam("scalar", ctype_of(t) + " ", name, index))
+    return params
+
+
+def _dynamic_params(t: MemRefType, name: str, index: int) -> list[CParam]:
+    """The int64_t size and stride parameters following a memref pointer."""
+    params = [
+        CParam("size", "int64_t ", f"{name}_d{d}", index, d)
+        for d, size in enumerate(t.get_shape())
+        if size < 0
+    ]
+    if isinstance(t.layout, StridedLayoutAttr):
+        for d, stride in enumerate(t.get_strides() or ()):
+            if stride is None:
+                params.append(CParam("stride", "int64_t ", f"{name}_s{d}", index, d))
+    return params
+
+
+# ---------------------------------------------------------------------------
+# The emitter
+# ---------------------------------------------------------------------------
+
+Bound = str | MemRefView
+
+
+class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
+    """Translates one lowered module to C; one `_emit_*` method per op kind."""
+
+    def __init__(self, module: ModuleOp) -> None:
+        self.module = module
+        self.helpers = Helpers()
+        self.scalars = ScalarExprs(self.helpers)
+        self.typedefs: dict[str, str] = {}
+        self.struct_typedefs: dict[str, str] = {}
+        self.lines: list[str] = []
+        self.indent = 0
+        self.scopes: list[dict[SSAValue, Bound]] = []
+        self.constants: dict[SSAValue, int] = {}
+        self.counter = 0
+        self.parallel_depth = 0
+        self.dead: set[Operation] = set()
+        self.uses_parallel = False
+        self.uses_intrinsics = False
+        self.func_symbols = function_symbols(module)
+        self.global_symbols = global_symbols(module)
+        self.globals: dict[str, Operation] = {
+            op.sym_name.data: op for op in module.ops if op.name == "memref.global"
+        }
+        self.handlers = self._build_handlers()
+
+    # -- output ---------------------------------------------------------------
+
+    def emit(self) -> str:
+        """The whole translation unit."""
+        for op in self.module.ops:
+            if op.name not in ("func.func", "memref.global"):
+                raise EmitError(
+                    f"unsupported operation '{op_name(op)}' in the C emitter", op
+                )
+        global_lines = [self._global_decl(op) for op in self.globals.values()]
+        funcs = [op for op in self.module.ops if op.name == "func.func"]
+        prototypes = [self._prototype(f) + ";" for f in funcs]
+        for func in funcs:
+            self._emit_func(func)
+        return self._assemble(global_lines, prototypes)
+
+    def _assemble(self, global_lines: list[str], prototypes: list[str]) -> str:
+        parts = [_HEADER]
+        if self.uses_parallel:
+            parts.append(_OMP_HEADER)
+        if self.uses_intrinsics:
+            parts.append(_X86_HEADER)
+        typedefs = list(self.typedefs.values()) + list(self.struct_typedefs.values())
+        if typedefs:
+            parts.append("\n".join(typedefs) + "\n")
+        if self.helpers.text():
+            parts.append(self.helpers.text())
+        if global_lines:
+            parts.append("\n".join(global_lines) + "\n")
+        if prototypes:
+            parts.append("\n".join(prototypes) + "\n")
+        parts.append("\n".join(self.lines).lstrip("\n") + "\n" if self.lines else "")
+        if self.uses_parallel:
+            parts.append(_SET_THREADS)
+        return "\n".join(p for p in parts if p)
+
+    def line(self, text: str) -> None:
+        """Append one line at the current indentation."""
+        self.lines.append("  " * self.indent + text)
+
+    @contextmanager
+    def scoped(self) -> Iterator[None]:
+        """One more indentation level and a new value scope."""
+        self.indent += 1
+        self.scopes.append({})
+        try:
+            yield
+        finally:
+            self.scopes.pop()
+            self.indent -= 1
+
+    @contextmanager
+    def block(self, opening: str, closing: str = "}") -> Iterator[None]:
+        """`opening` ... `closing` around a scoped, indented body."""
+        self.line(opening)
+        with self.scoped():
+            yield
+        self.line(closing)
+
+    # -- names ----------------------------------------------------------------
+
+    def fresh(self, prefix: str = "v") -> str:
+        """A new local C name (never derived from user text)."""
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def bind(self, value: SSAValue, bound: Bound) -> None:
+        """Make `value` read as `bound` (a C expression or a memref view)."""
+        self.scopes[-1][value] = bound
+
+    def lookup(self, value: SSAValue) -> Bound:
+        for scope in reversed(self.scopes):
+            if value in scope:
+                return scope[value]
+        owner = value.owner
+        where = owner.name if isinstance(owner, Operation) else "a block argument"
+        raise EmitError(f"value defined by {where} is not available in the C emitter")
+
+    def expr(self, value: SSAValue) -> str:
+        """The C expression of a scalar or vector value."""
+        bound = self.lookup(value)
+        if isinstance(bound, MemRefView):
+            raise EmitError(
+                f"memref value used where a scalar is expected ({value.type})"
+            )
+        return bound
+
+    def index(self, value: SSAValue) -> ix.Index:
+        """An index/integer value as a foldable index quantity."""
+        if value in self.constants:
+            return self.constants[value]
+        return self.expr(value)
+
+    def declare(self, value: SSAValue, expression: str) -> str:
+        """Emit `T vN = expression;` for `value` and bind it."""
+        name = self.fresh()
+        self.line(f"{self.ctype(value.type)} {name} = {expression};")
+        self.bind(value, name)
+        return name
+
+    # -- types ----------------------------------------------------------------
+
+    def ctype(self, t: Attribute) -> str:
+        """The C type of a scalar or vector SSA value (registers typedefs)."""
+        if isinstance(t, VectorType):
+            return self.vector_ctype(t)
+        if isinstance(t, MemRefType):
+            raise EmitError(f"memref type '{t}' has no C value type")
+        return scalar_ctype(t)
+
+    def vector_ctype(self, t: Attribute, unsigned: bool = False) -> str:
+        """The typedef name of a vector type, defining it on first use."""
+        info = vector_info(t) if isinstance(t, VectorType) else t
+        row = info.row_info  # type: ignore[union-attr]
+        row_name = vector_typedef_name(row, unsigned)
+        if row_name not in self.typedefs:
+            lane = lane_unsigned_ctype(row.elem) if unsigned else lane_ctype(row.elem)
+            size = row.padded * byte_size(row.elem)
+            self.typedefs[row_name] = (
+                f"typedef {lane} {row_name} __attribute__((vector_size({size})));"
+            )
+        if info.is_1d:  # type: ignore[union-attr]
+            return row_name
+        name = vector_typedef_name(info, unsigned)  # type: ignore[arg-type]
+        if name not in self.struct_typedefs:
+            self.struct_typedefs[name] = (
+                f"typedef struct {{ {row_name} row[{info.rows}]; }} {name};"  # type: ignore[union-attr]
+            )
+        return name
+
+    # -- functions ------------------------------------------------------------
+
+    def _prototype(self, func: Operation) -> str:
+        results = func.function_type.outputs.data
+        name = func.sym_name.data
+        if len(results) > 1:
+            raise EmitError(
+                f"function '{name}' returns {len(results)} values; the C emitter "
+                "supports at most one (bufferize results into out-parameters)"
+            )
+        if results and isinstance(results[0], MemRefType):
+            raise EmitError(
+                f"function '{name}' returns a memref; bufferize results into "
+                f"out-parameters ('{OUTPUTS_ATTR}')"
+            )
+        result = self.ctype(results[0]) if results else "void"
+        params = function_abi(func, self.ctype)
+        text = ", ".join(p.ctype + p.name for p in params) or "void"
+        storage = "" if is_public(func) or _is_declaration(func) else "static "
+        unused = "__attribute__((unused)) " if storage else ""
+        return f"{unused}{storage}{result} {self.func_symbols[name]}({text})"
+
+    def _emit_func(self, func: Operation) -> None:
+        if _is_declaration(func):
+            return
+        blocks = list(func.body.blocks)
+        if len(blocks) != 1:
+            raise EmitError(
+                f"function '{func.sym_name.data}' has {len(blocks)} blocks; the C "
+                "emitter needs structured control flow (one block)"
+            )
+        self.lines.append("")
+        self.counter = 0
+        self.dead = dead_ops(func)
+        with self.block(self._prototype(func) + " {"):
+            for index, arg in enumerate(blocks[0].args):
+                self._bind_argument(arg, index)
+            self.emit_block(blocks[0])
+
+    def _bind_argument(self, arg: SSAValue, index: int) -> None:
+        name = f"arg{index}"
+        if isinstance(arg.type, MemRefType):
+            self.bind(arg, arg_view(arg.type, name))
+        else:
+            self.bind(arg, name)
+
+    def emit_block(self, block: Block) -> None:
+        """Emit every op of a block (terminators included)."""
+        for op in block.ops:
+            self.emit_op(op)
+
+    def emit_op(self, op: Operation) -> None:
+        """Dispatch one op to its `_emit_*` method."""
+        name = op_name(op)
+        handler = self.handlers.get(name)
+        if handler is None:
+            raise EmitError(f"unsupported operation '{name}' in the C emitter", op)
+        if op in self.dead:
+            return
+        try:
+            handler(op)
+        except EmitError as error:
+            if not error.location:
+                error.location = EmitError("", op).location
+            raise
+
+    def _build_handlers(self) -> dict[str, Callable[[Operation], None]]:
+        handlers: dict[str, Callable[[Operation], None]] = {
+            "func.return": self._emit_return,
+            "func.call": self._emit_call,
+            "scf.for": self._emit_for,
+            "scf.if": self._emit_if,
+            "scf.parallel": self._emit_parallel,
+            "arith.constant": self._emit_constant,
+            "affine.apply": self._emit_affine,
+            "affine.min": self._emit_affine,
+            "affine.max": self._emit_affine,
+        }
+        for name in _elementwise_names():
+            handlers[name] = self._emit_elementwise
+        handlers.update(self.memref_handlers())
+        handlers.update(self.vector_handlers())
+        return handlers
+
+    def _emit_return(self, op: Operation) -> None:
+        if op.operands:
+            self.line(f"return {self.expr(op.operands[0])};")
+            return
+        parent = op.parent_block()
+        if parent is not None and parent.last_op is not op:
+            self.line("return;")
+
+    def _emit_call(self, op: Operation) -> None:
+        callee = op.properties["callee"].root_reference.data  # type: ignore[union-attr]
+        symbol = self.func_symbols.get(callee)
+        if symbol is None:
+            raise EmitError(f"call to unknown function '{callee}' in the C emitter")
+        args: list[str] = []
+        for operand in op.operands:
+            if isinstance(operand.type, MemRefType):
+                args += self.memref_call_args(operand)
+            else:
+                args.append(self.expr(operand))
+        call = f"{symbol}({', '.join(args)})"
+        if len(op.results) > 1:
+            raise EmitError(
+                "func.call with several results is not supported by the C emitter"
+            )
+        if op.results and op.results[0].uses:
+            self.declare(op.results[0], call)
+        else:
+            self.line(call + ";")
+
+    # -- scf ------------------------------------------------------------------
+
+    def _loop_carried(
+        self, results: list[SSAValue], inits: list[SSAValue] | None
+    ) -> list[Bound]:
+        """Declare one C variable per loop-carried / branch result."""
+        carried: list[Bound] = []
+        for position, result in enumerate(results):
+            init = inits[position] if inits is not None else None
+            if isinstance(result.type, MemRefType):
+                carried.append(self.carried_view(result.type, init))
+                continue
+            name = self.fresh()
+            ctype = self.ctype(result.type)
+            self.line(f"{ctype} {name}" + (f" = {self.expr(init)};" if init else ";"))
+            carried.append(name)
+        return carried
+
+    def _assign_yield(self, op: Operation, targets: list[Bound]) -> None:
+        """Assign the yielded values to the loop-carried variables (in parallel)."""
+        sources = [self._carried_source(v) for v in op.operands]
+        names = {t.ptr if isinstance(t, MemRefView) else t for t in targets}
+        hazard = any(
+            s in names and s != (t.ptr if isinstance(t, MemRefView) else t)
+            for s, t in zip(sources, targets, strict=True)
+        )
+        if hazard:
+            temps = []
+            for value, source in zip(op.operands, sources, strict=True):
+                temp = self.fresh("t")
+                ctype = self._carried_ctype(value.type)
+                self.line(f"{ctype} {temp} = {source};")
+                temps.append(temp)
+            sources = temps
+        for target, source in zip(targets, sources, strict=True):
+            target_name = target.ptr if isinstance(target, MemRefView) else target
+            if target_name != source:
+                self.line(f"{target_name} = {source};")
+
+    def _carried_source(self, value: SSAValue) -> str:
+        bound = self.lookup(value)
+        return bound.ptr if isinstance(bound, MemRefView) else bound
+
+    def _carried_ctype(self, t: Attribute) -> str:
+        if isinstance(t, MemRefType):
+            return scalar_ctype(t.element_type) + " *"
+        return self.ctype(t)
+
+    def _void_unused(self, results: list[SSAValue], carried: list[Bound]) -> None:
+        for result, bound in zip(results, carried, strict=True):
+            if not result.uses:
+                name = bound.ptr if isinstance(bound, MemRefView) else bound
+                self.line(f"(void){name};")
+
+    def _emit_for(self, op: Operation) -> None:
+        lb, ub, step = (self.expr(v) for v in op.operands[:3])
+        inits = list(op.operands[3:])
+        results = list(op.results)
+        carried = self._loop_carried(results, inits)
+        body = op.regions[0].blocks.first
+        assert body is not None
+        iv = self.fresh("i")
+        ctype = scalar_ctype(op.operands[0].type)
+        increment = f"++{iv}" if step == "1" else f"{iv} += {step}"
+        with self.block(f"for ({ctype} {iv} = {lb}; {iv} < {ub}; {increment}) {{"):
+            self.bind(body.args[0], iv)
+            for arg, bound in zip(body.args[1:], carried, strict=True):
+                self.bind(arg, bound)
+            self._emit_body_with_yield(body, carried)
+        for result, bound in zip(results, carried, strict=True):
+            self.bind(result, bound)
+        self._void_unused(results, carried)
+
+    def _emit_body_with_yield(self, body: Block, carried: list[Bound]) -> None:
+        for inner in body.ops:
+            if inner.name == "scf.yield":
+                self._assign_yield(inner, carried)
+            else:
+                self.emit_op(inner)
+
+    def _emit_if(self, op: Operation) -> None:
+        results = list(op.results)
+        carried = self._loop_carried(results, None)
+        then_block = op.regions[0].blocks.first
+        else_block = op.regions[1].blocks.first
+        assert then_block is not None
+        self.line(f"if ({self.expr(op.operands[0])}) {{")
+        with self.scoped():
+            self._emit_body_with_yield(then_block, carried)
+        if else_block is not None and (results or _has_work(else_block)):
+            self.line("} else {")
+            with self.scoped():
+                self._emit_body_with_yield(else_block, carried)
+        self.line("}")
+        for result, bound in zip(results, carried, strict=True):
+            self.bind(result, bound)
+        self._void_unused(results, carried)
+
+    def _emit_parallel(self, op: Operation) -> None:
+        count = (len(op.operands) - len(op.results)) // 3
+        if op.results or len(op.operands) != 3 * count:
+            raise EmitError(
+                "scf.parallel with reductions is not supported by the C emitter"
+            )
+        lbs = [self.expr(v) for v in op.operands[:count]]
+        ubs = [self.expr(v) for v in op.operands[count : 2 * count]]
+        steps = [self.expr(v) for v in op.operands[2 * count :]]
+        body = op.regions[0].blocks.first
+        assert body is not None
+        if self.parallel_depth == 0:
+            self.uses_parallel = True
+            self.line(self._omp_pragma(op, count))
+        self.parallel_depth += 1
+        ivs = [self.fresh("i") for _ in range(count)]
+        self._emit_parallel_nest(body, ivs, lbs, ubs, steps)
+        self.parallel_depth -= 1
+
+    def _omp_pragma(self, op: Operation, count: int) -> str:
+        pragma = "#pragma omp parallel for"
+        if count > 1:
+            pragma += f" collapse({count})"
+        threads = op.attributes.get(NUM_THREADS_ATTR)
+        if isinstance(threads, IntegerAttr) and threads.value.data > 0:
+            pragma += f" num_threads({threads.value.data})"
+        return pragma + " schedule(static)"
+
+    def _emit_parallel_nest(self, body: Block, ivs, lbs, ubs, steps) -> None:
+        if not ivs:
+            for inner in body.ops:
+                if inner.name != "scf.reduce":
+                    self.emit_op(inner)
+            return
+        iv, lb, ub, step = ivs[0], lbs[0], ubs[0], steps[0]
+        increment = f"++{iv}" if step == "1" else f"{iv} += {step}"
+        with self.block(f"for (int64_t {iv} = {lb}; {iv} < {ub}; {increment}) {{"):
+            position = len(body.args) - len(ivs)
+            self.bind(body.args[position], iv)
+            self._emit_parallel_nest(body, ivs[1:], lbs[1:], ubs[1:], steps[1:])
+
+    # -- arith / math / affine -----------------------------------------------
+
+    def _emit_constant(self, op: Operation) -> None:
+        result = op.results[0]
+        value = op.properties.get("value")
+        if value is None:
+            value = op.attributes.get("value")
+        if isinstance(result.type, VectorType):
+            self.declare(result, self.vector_constant(value, result.type))
+            return
+        if not isinstance(value, IntegerAttr) and not hasattr(value, "value"):
+            raise EmitError(f"unsupported constant '{value}' in the C emitter")
+        number = value.value.data  # type: ignore[union-attr]
+        self.bind(result, scalar_literal(number, result.type))
+        if not is_float(result.type):
+            self.constants[result] = int(number)
+
+    def _emit_elementwise(self, op: Operation) -> None:
+        if any(isinstance(v.type, VectorType) for v in op.results):
+            self.emit_vector_elementwise(op)
+            return
+        args = [self.expr(v) for v in op.operands]
+        types = [v.type for v in op.operands]
+        text = self.scalars.expr(op.name, args, types, op.results[0].type, op)
+        self.declare(op.results[0], text)
+
+    def _emit_affine(self, op: Operation) -> None:
+        affine_map = op.properties["map"].data  # type: ignore[union-attr]
+        dims = [self.index(v) for v in op.operands[: affine_map.num_dims]]
+        symbols = [self.index(v) for v in op.operands[affine_map.num_dims :]]
+        values = [self._affine_expr(e, dims, symbols) for e in affine_map.results]
+        if op.name == "affine.apply" or len(values) == 1:
+            result = values[0]
+        else:
+            relation = "<" if op.name == "affine.min" else ">"
+            result = ix.text(values[0])
+            for value in values[1:]:
+                other = ix.atom(value)
+                result = f"({other} {relation} {result} ? {other} : {result})"
+        if isinstance(result, int):
+            self.bind(op.results[0], int_literal(result, IndexType()))
+            self.constants[op.results[0]] = result
+            return
+        self.declare(op.results[0], ix.text(result))
+
+    def _affine_expr(
+        self, expr, dims: list[ix.Index], symbols: list[ix.Index]
+    ) -> ix.Index:
+        """An AffineExpr as a C index expression (floor/ceil/mod with helpers)."""
+        kind = type(expr).__name__
+        if kind == "AffineConstantExpr":
+            return expr.value
+        if kind == "AffineDimExpr":
+            return dims[expr.position]
+        if kind == "AffineSymExpr":
+            return symbols[expr.position]
+        lhs = self._affine_expr(expr.lhs, dims, symbols)
+        rhs = self._affine_expr(expr.rhs, dims, symbols)
+        token = expr.kind.name
+        if token == "Add":
+            return ix.add(lhs, rhs)
+        if token == "Mul":
+            return ix.mul(lhs, rhs)
+        if isinstance(lhs, int) and isinstance(rhs, int) and rhs != 0:
+            return _fold_affine_division(token, lhs, rhs)
+        helper = {"FloorDiv": "arith.floordivsi", "CeilDiv": "arith.ceildivsi"}.get(
+            token
+        )
+        if helper is not None:
+            return self.scalars.expr(
+                helper, [ix.text(lhs), ix.text(rhs)], [IndexType()] * 2, IndexType()
+            )
+        return f"{self._affine_mod_helper()}({ix.text(lhs)}, {ix.text(rhs)})"
+
+    def _affine_mod_helper(self) -> str:
+        text = (
+            "static inline int64_t pdh_affine_mod(int64_t a, int64_t b) {\n"
+            "  int64_t r = a % b;\n  return r < 0 ? r + b : r;\n}\n"
+        )
+        return self.helpers.require("pdh_affine_mod", lambda: text)
+
+    # -- globals ----------------------------------------------------------------
+
+    def _global_decl(self, op: Operation) -> str:
+        return self.global_declaration(op, self.global_symbols[op.sym_name.data])
+
+
+def _fold_affine_division(token: str, lhs: int, rhs: int) -> int:
+    if token == "FloorDiv":
+        return lhs // rhs
+    if token == "CeilDiv":
+        return -((-lhs) // rhs)
+    return lhs % rhs
+
+
+def _is_declaration(func: Operation) -> bool:
+    return not func.regions or not func.regions[0].blocks
+
+
+def _has_work(block: Block) -> bool:
+    return any(op.name != "scf.yield" for op in block.ops)
+
+
+def op_name(op: Operation) -> str:
+    """The op's name; for an unregistered op (generic syntax), the name it was written with.
+
+    Ops that xDSL 0.74 lacks (vector.shape_cast, vector.splat) parse as
+    unregistered ops in a context that allows them and are emitted by name.
+    """
+    if isinstance(op, UnregisteredOp):
+        return op.op_name.data
+    return op.name
+
+
+def dead_ops(func: Operation) -> set[Operation]:
+    """Side-effect-free ops whose results only feed other dead ops (not emitted)."""
+    dead: set[Operation] = set()
+    for op in reversed(list(func.walk())):
+        if not op.results or op.regions:
+            continue
+        name = op_name(op)
+        if not (name in _NO_C_EFFECT or name.startswith(_NO_C_EFFECT_PREFIXES)):
+            continue
+        users = (use.operation for result in op.results for use in result.uses)
+        if all(user in dead for user in users):
+            dead.add(op)
+    return dead
+
+
+def _elementwise_names() -> list[str]:
+    """arith/math op names handled lane-wise by ScalarExprs."""
+    from xdsl.dialects import arith, math
+
+    names = [op.name for op in arith.Arith.operations] + [
+        op.name for op in math.Math.operations
+    ]
+    names.append("arith.index_castui")
+    names.append("arith.remf")
+    return [n for n in names if n not in _ARITH_MATH_SKIP]
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------
+
+
+def emit_c(module: ModuleOp) -> str:
+    """Translate a lowered module to C source text (raises EmitError)."""
+    return CEmitter(module).emit()
+
+
+@dataclass(frozen=True)
+class CTarget(Target):
+    """The `c` target: `pack-opt f.mlir -t c` prints the module as C."""
+
+    name = "c"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        """Write the C translation of `module` to `output`."""
+        output.write(emit_c(module))
