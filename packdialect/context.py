@@ -63,6 +63,7 @@ def upgrade_legacy_ops(module: Operation) -> None:
             properties=dict(op.properties),
             attributes=dict(op.attributes),
         )
+        new.location = op.location
         Rewriter.replace_op(op, new)
 
 

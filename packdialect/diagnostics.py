@@ -15,6 +15,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.lexer import Span
 
 from packdialect.context import upgrade_legacy_ops
 
@@ -32,15 +33,34 @@ class ToolError(Exception):
 
 
 class LocatingParser(Parser):
-    """A Parser that records `file:line:col` on every op without a `loc(...)`."""
+    """A Parser that records `file:line:col` on every op without a `loc(...)`.
+
+    Like MLIR, the location is that of the op name (after `%r = `).
+    """
 
     def __init__(self, ctx: Context, text: str, name: str, line_offset: int = 0):
         super().__init__(ctx, text, name)
         self._line_offset = line_offset
+        self._name_spans: list[Span] = []
+
+    def _parse_op_result_list(self):
+        results = super()._parse_op_result_list()
+        self._name_spans.append(self._current_token.span)
+        return results
+
+    def _get_op_by_name(self, name: str) -> type[Operation]:
+        """xDSL's lookup, but an unknown op is reported at its name, as MLIR does."""
+        op_type = self.ctx.get_optional_op(
+            name, dialect_stack=self._parser_state.dialect_stack
+        )
+        if op_type is None:
+            at = self._name_spans[-1] if self._name_spans else None
+            self.raise_error(f"Operation {name} is not registered", at)
+        return op_type
 
     def parse_operation(self) -> Operation:
-        span = self._current_token.span
         op = super().parse_operation()
+        span = self._name_spans.pop()
         if isinstance(op.location, UnknownLoc):
             where = span.get_location()
             op.location = FileLineColLoc(
@@ -87,9 +107,10 @@ def verify_located(module: ModuleOp, default_location: str = "") -> None:
             op.verify(verify_nested_ops=False)
         except VerifyException as err:
             message = str(err).split("\n\n")[0].strip()
-            raise ToolError(
-                f"'{op.name}' op {message}", location_of(op, default_location)
-            ) from None
+            # Upstream's emitOpError prefixes "'name' op "; emitError does not.
+            if getattr(err, "op_prefix", True):
+                message = f"'{op.name}' op {message}"
+            raise ToolError(message, location_of(op, default_location)) from None
 
 
 def _post_order(op: Operation):

@@ -23,6 +23,7 @@ from typing import ClassVar
 from xdsl.builder import Builder
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
     AffineMapAttr,
     AnyFloat,
     ArrayAttr,
@@ -30,8 +31,10 @@ from xdsl.dialects.builtin import (
     ShapedType,
     TensorType,
 )
-from xdsl.dialects.linalg import IteratorTypeAttr, NamedOperation, YieldOp
-from xdsl.ir import Attribute, BlockArgument, Region, SSAValue
+from xdsl.dialects.linalg.abstract_ops import NamedOperation
+from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import YieldOp
+from xdsl.ir import Attribute, Block, BlockArgument, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 from xdsl.irdl import irdl_op_definition, opt_prop_def
 from xdsl.parser import Parser
@@ -88,11 +91,42 @@ def mac_region(arg_types: Sequence[Attribute]) -> Region:
     return body
 
 
+def _shape(value: SSAValue) -> tuple[int, ...]:
+    """The shape of a shaped value; () for a scalar."""
+    if isinstance(value.type, ShapedType):
+        return tuple(value.type.get_shape())
+    return ()
+
+
+def _concat_maps(maps: Sequence[AffineMap]) -> AffineMap:
+    """All results of `maps` in one map (upstream's `getLoopsToShapesMap`)."""
+    num_dims = max((m.num_dims for m in maps), default=0)
+    num_symbols = max((m.num_symbols for m in maps), default=0)
+    results = tuple(e for m in maps for e in m.results)
+    return AffineMap(num_dims, num_symbols, results)
+
+
+def _first_bare_uses(concat: AffineMap) -> list[int] | None:
+    """For each loop, the first result position where it is a bare dim (upstream's
+    `inversePermutation`); None when some loop has none."""
+    first: dict[int, int] = {}
+    for pos, expr in enumerate(concat.results):
+        if isinstance(expr, AffineDimExpr):
+            first.setdefault(expr.position, pos)
+    if len(first) != concat.num_dims:
+        return None
+    return [first[d] for d in range(concat.num_dims)]
+
+
 def _maps(num_dims: int, *operands: Sequence[int]) -> ArrayAttr[AffineMapAttr]:
     return ArrayAttr(
         AffineMapAttr(AffineMap(num_dims, 0, tuple(AffineDimExpr(d) for d in dims)))
         for dims in operands
     )
+
+
+_ELIDED_ATTRIBUTES = ("operandSegmentSizes", "linalg.memoized_indexing_maps")
+"""Attributes upstream's named-op printer leaves out of the custom form."""
 
 
 class ContractionNamedOp(NamedOperation):
@@ -128,7 +162,12 @@ class ContractionNamedOp(NamedOperation):
     def get_hidden_region(
         cls, inputs: Sequence[SSAValue], outputs: Sequence[SSAValue]
     ) -> Region:
-        return mac_region([element_type(v.type) for v in (*inputs, *outputs)])
+        arg_types = [element_type(v.type) for v in (*inputs, *outputs)]
+        if len(arg_types) != 3:
+            # Wrong operand count: a body that only yields; verify_ names the
+            # problem.
+            return Region(Block([YieldOp()], arg_types=arg_types))
+        return mac_region(arg_types)
 
     def get_indexing_maps(self) -> ArrayAttr[AffineMapAttr]:
         if self.indexing_maps is not None:
@@ -153,38 +192,77 @@ class ContractionNamedOp(NamedOperation):
     def verify_(self) -> None:
         if len(self.inputs) != 2 or len(self.outputs) != 1:
             raise VerifyException(
-                f"'{self.name}' expects 2 inputs and 1 output, got "
+                "expected 2 inputs and 1 output, got "
                 f"{len(self.inputs)} and {len(self.outputs)}"
             )
-        if self.indexing_maps is not None and not self.ALLOWS_MAPS:
-            raise VerifyException(f"'{self.name}' does not accept indexing_maps")
+        self._verify_result_types()
+        if self.indexing_maps not in (None, self.DEFAULT_MAPS) and not self.ALLOWS_MAPS:
+            raise VerifyException("does not accept indexing_maps")
         maps = [m.data for m in self.get_indexing_maps().data]
         operands = (*self.inputs, *self.outputs)
         if len(maps) != len(operands):
             raise VerifyException(
-                f"expected {len(operands)} indexing maps, got {len(maps)}"
+                f"expected the number of indexing_map ({len(maps)}) to be equal to "
+                f"the number of input/output operands ({len(operands)})"
             )
         self._verify_shapes(maps, operands)
 
-    def _verify_shapes(self, maps: Sequence[AffineMap], operands: Sequence[SSAValue]):
-        sizes: dict[int, tuple[int, int]] = {}
-        for index, (amap, operand) in enumerate(zip(maps, operands, strict=True)):
-            if not isinstance(operand.type, ShapedType):
-                continue
-            shape = operand.type.get_shape()
-            if len(shape) != len(amap.results):
+    def _verify_result_types(self) -> None:
+        """Upstream's DestinationStyleOpInterface: tensor outs type == result type."""
+        tensor_outs = [
+            (i, o)
+            for i, o in enumerate(self.outputs, len(self.inputs))
+            if isinstance(o.type, TensorType)
+        ]
+        if len(tensor_outs) != len(self.res):
+            raise VerifyException(
+                f"expected the number of tensor results ({len(self.res)}) to be "
+                f"equal to the number of output tensors ({len(tensor_outs)})"
+            )
+        for (index, out), res in zip(tensor_outs, self.res, strict=True):
+            if out.type != res.type:
                 raise VerifyException(
-                    f"expected operand #{index} of rank {len(amap.results)}, "
-                    f"got rank {len(shape)}"
+                    f"expected type of operand #{index} ('{out.type}') to match "
+                    f"type of corresponding result ('{res.type}')"
                 )
-            for expr, size in zip(amap.results, shape, strict=True):
-                if not isinstance(expr, AffineDimExpr) or size < 0:
+
+    def _verify_shapes(self, maps: Sequence[AffineMap], operands: Sequence[SSAValue]):
+        """Upstream's `IndexingMapOpInterface::verifyImpl`, in its order."""
+        concat = _concat_maps(maps)
+        first = _first_bare_uses(concat)
+        if first is None:
+            raise VerifyException(
+                f"invalid indexing maps are non-invertible: ({concat})"
+            )
+        sizes = [size for operand in operands for size in _shape(operand)]
+        for index, (amap, operand) in enumerate(zip(maps, operands, strict=True)):
+            if amap.num_symbols:
+                raise VerifyException(f"unexpected symbols in indexing_map #{index}")
+            if amap.num_dims != len(first):
+                raise VerifyException(
+                    f"expected indexing_map #{index} to have {len(first)} dim(s) "
+                    "to match the number of loops"
+                )
+            rank = len(_shape(operand))
+            if rank != len(amap.results):
+                raise VerifyException(
+                    f"expected operand #{index} rank ({rank}) to match the result "
+                    f"rank of indexing_map ({len(amap.results)})"
+                )
+        ranges = [sizes[pos] for pos in first]
+        if DYNAMIC_INDEX in ranges:
+            return
+        for index, (amap, operand) in enumerate(zip(maps, operands, strict=True)):
+            for dim, (expr, size) in enumerate(
+                zip(amap.results, _shape(operand), strict=True)
+            ):
+                if not isinstance(expr, AffineDimExpr) or size in (DYNAMIC_INDEX, 0):
                     continue
-                seen = sizes.setdefault(expr.position, (size, index))
-                if seen[0] != size:
+                if ranges[expr.position] != size:
                     raise VerifyException(
-                        f"loop d{expr.position} has size {seen[0]} in operand "
-                        f"#{seen[1]} but {size} in operand #{index}"
+                        f"inferred input/output operand #{index} has shape's "
+                        f"dimension #{dim} to be {ranges[expr.position]}, but "
+                        f"found {size}"
                     )
 
     @classmethod
@@ -224,10 +302,12 @@ class ContractionNamedOp(NamedOperation):
         return parser.resolve_operands(names, types, pos)
 
     def print(self, printer: Printer):
-        if self.indexing_maps is not None:
+        if self.indexing_maps is not None and self.indexing_maps != self.DEFAULT_MAPS:
             printer.print_string(" indexing_maps = ")
             printer.print_attribute(self.indexing_maps)
-        extra = {k: v for k, v in self.attributes.items() if k != "operandSegmentSizes"}
+        extra = {
+            k: v for k, v in self.attributes.items() if k not in _ELIDED_ATTRIBUTES
+        }
         if extra:
             printer.print_op_attributes(extra)
         for keyword, values in (("ins", self.inputs), ("outs", self.outputs)):

@@ -10,6 +10,7 @@ Every error a user can cause is printed as `file:line:col: error: message`
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Sequence
 from io import StringIO
@@ -27,6 +28,9 @@ from packdialect.diagnostics import (
 )
 
 SPLIT_MARKER = "// -----"
+# Like MLIR, a marker only splits where it starts its line, so that a check line
+# such as `// CHECK: // -----` does not.
+SPLIT_LINE = re.compile(r"^[ \t]*// -----[^\n]*", re.MULTILINE)
 
 
 class PackOptMain(xDSLOptMain):
@@ -49,11 +53,13 @@ class PackOptMain(xDSLOptMain):
 
     def input_name(self) -> str:
         """The name diagnostics use for the input."""
-        return self.args.input_file or "<stdin>"
+        if self.args.input_file in (None, "-"):
+            return "<stdin>"
+        return self.args.input_file
 
     def read_input(self) -> str:
-        """The input text; ToolError when unreadable."""
-        if self.args.input_file is None:
+        """The input text (`-` or no file: stdin); ToolError when unreadable."""
+        if self.args.input_file in (None, "-"):
             return sys.stdin.read()
         try:
             with open(self.args.input_file, encoding="utf-8") as f:
@@ -68,7 +74,7 @@ class PackOptMain(xDSLOptMain):
             return [(text, 0)]
         result: list[tuple[str, int]] = []
         offset = 0
-        for chunk in text.split(SPLIT_MARKER):
+        for chunk in SPLIT_LINE.split(text):
             result.append((chunk, offset))
             offset += chunk.count("\n")
         return result
@@ -79,7 +85,10 @@ class PackOptMain(xDSLOptMain):
         if not self.args.disable_verify:
             verify_located(module, self.input_name())
         self.run_pipeline(module)
-        return self.output_resulting_program(module)
+        try:
+            return self.output_resulting_program(module)
+        except DiagnosticException as err:
+            raise diagnostic_error(err, self.input_name()) from None
 
     def run_pipeline(self, module: ModuleOp) -> None:
         """Apply the pipeline; errors become ToolErrors."""
@@ -111,9 +120,16 @@ class PackOptMain(xDSLOptMain):
             sys.stdout.write(text)
             return
         tmp = f"{self.args.output_file}.tmp{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, self.args.output_file)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, self.args.output_file)
+        except OSError as err:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise ToolError(
+                f"cannot write '{self.args.output_file}': {err.strerror or err}"
+            ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,30 @@
+// An unknown op (custom or generic form) is reported at its name.
+// RUN: not pack-opt %s --split-input-file 2>&1 | filecheck %s --check-prefix=FIRST
+// RUN: pack-opt %s --split-input-file --verify-diagnostics | filecheck %s
+
+// FIRST-NOT: Traceback
+// FIRST: unknown_op.mlir:[[# @LINE + 4]]:8: error: Operation linalg.frob is not registered
+// FIRST-NOT: error:
+func.func @custom_form(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: unknown_op.mlir:[[# @LINE + 1]]:8: error: Operation linalg.frob is not registered
+  %0 = linalg.frob %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @generic_form() {
+  // CHECK: unknown_op.mlir:[[# @LINE + 1]]:3: error: Operation foo.bar is not registered
+  "foo.bar"() : () -> ()
+  return
+}
+
+// -----
+
+// An unknown dialect prefix too.
+func.func @unknown_dialect(%a: i32) -> i32 {
+  // CHECK: unknown_op.mlir:[[# @LINE + 1]]:8: error: Operation nosuchdialect.op is not registered
+  %0 = nosuchdialect.op %a : i32
+  return %0 : i32
+}
+// CHECK-NOT: Traceback

@@ -1,0 +1,9 @@
+// REQUIRES: iree-opt
+// Upstream MLIR reports every error of test/lit/dialect/pack_invalid.mlir in
+// the words (and at the places) that file checks pack-opt's messages against:
+// `--verify-diagnostics` fails on a missing, extra or differently worded error.
+// RUN: iree-opt --split-input-file --verify-diagnostics %S/../dialect/pack_invalid.mlir
+// And pack-opt reports an error for exactly the chunks upstream does.
+// RUN: pack-opt --split-input-file --verify-diagnostics %S/../dialect/pack_invalid.mlir | grep -c "error:" | filecheck %s
+// RUN: grep -c "expected-error @" %S/../dialect/pack_invalid.mlir | filecheck %s
+// CHECK: {{^}}30{{$}}
