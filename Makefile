@@ -11,7 +11,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,mlir]'
 	touch $(STAMP)
 
 demo: setup
@@ -29,9 +29,8 @@ lit: setup
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-# Installs upstream MLIR (iree-opt) so test/lit/with-mlir runs instead of skipping.
+# Only the upstream-MLIR conformance tests (iree-opt comes with `setup`).
 conformance: setup
-	$(BIN)/pip install -q iree-base-compiler
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/lit -sv test/lit/with-mlir
 
 bench: setup
