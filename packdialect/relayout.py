@@ -46,8 +46,10 @@ from xdsl.irdl import (
 )
 from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.printer import Printer
-from xdsl.traits import Pure
+from xdsl.pattern_rewriter import RewritePattern
+from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from xdsl.utils.exceptions import VerifyException
+
 
 Tile = int | SSAValue
 
@@ -92,8 +94,27 @@ def _is_invalid_positions(positions: Sequence[int], rank: int) -> bool:
     return any(p < 0 or p >= rank for p in positions)
 
 
+class EmitError(VerifyException):
+    """A verifier error upstream reports with `op->emitError` (no `'op' op` prefix).
+
+    The driver's diagnostics read `op_prefix` to print the message as upstream does.
+    """
+
+    op_prefix: ClassVar[bool] = False
+
+
 def _shape_str(shape: Sequence[int]) -> str:
     return "x".join("?" if d == DYNAMIC_INDEX else str(d) for d in shape)
+
+
+class RelayoutCanonicalization(HasCanonicalizationPatternsTrait):
+    """`canonicalize` folds for pack/unpack (the patterns live in passes/pack_folds.py)."""
+
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        from passes.pack_folds import canonicalization_patterns
+
+        return tuple(canonicalization_patterns())
 
 
 class RelayoutOp(IRDLOperation):
@@ -107,7 +128,7 @@ class RelayoutOp(IRDLOperation):
 
     result = result_def(TensorType)
 
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), RelayoutCanonicalization())
 
     # ---- accessors -------------------------------------------------------
     def get_inner_dims_pos(self) -> tuple[int, ...]:
@@ -158,6 +179,16 @@ class RelayoutOp(IRDLOperation):
 
     # ---- verification (upstream order and messages) -----------------------
     def verify_(self) -> None:
+        if self.result.type != self.dest.type:
+            raise VerifyException(
+                "failed to verify that result type matches type of dest"
+            )
+        num_dynamic = self.get_static_inner_tiles().count(DYNAMIC_INDEX)
+        if num_dynamic != len(self.inner_tiles):
+            raise VerifyException(
+                f"expected {num_dynamic} dynamic inner tile values (one per "
+                f"dynamic entry of static_inner_tiles), got {len(self.inner_tiles)}"
+            )
         unpacked = self.unpacked_type()
         packed = self.packed_type()
         rank = unpacked.get_num_dims()
@@ -167,25 +198,25 @@ class RelayoutOp(IRDLOperation):
         for tile in tiles:
             value = tile if isinstance(tile, int) else _constant_int(tile)
             if value == 0:
-                raise VerifyException("invalid zero tile factor")
+                raise EmitError("invalid zero tile factor")
         if _is_invalid_positions(inner, rank):
-            raise VerifyException("invalid inner_dims_pos vector")
+            raise EmitError("invalid inner_dims_pos vector")
         if _is_invalid_positions(perm, rank):
-            raise VerifyException("invalid outer_dims_perm vector")
+            raise EmitError("invalid outer_dims_perm vector")
         if perm and len(perm) != rank:
-            raise VerifyException("outer_dims_perm must be a permutation or empty")
+            raise EmitError("outer_dims_perm must be a permutation or empty")
         if len(tiles) > rank:
-            raise VerifyException(
+            raise EmitError(
                 "tiling factors must be less than or equal to the input rank for "
                 "pack or output rank for unpack"
             )
         if len(tiles) != len(inner):
-            raise VerifyException(
+            raise EmitError(
                 "tiling factors must equal the number of dimensions to tile"
             )
         packed_rank = packed.get_num_dims()
         if packed_rank != rank + len(tiles):
-            raise VerifyException(
+            raise EmitError(
                 "packed rank != (unpacked rank + num tiling factors), got "
                 f"{packed_rank} != {rank + len(tiles)}"
             )
@@ -194,8 +225,8 @@ class RelayoutOp(IRDLOperation):
             unpacked.get_shape(), inner, self.get_static_inner_tiles(), perm
         )
         if not _compatible(expected, packed.get_shape()):
-            elt = packed.get_element_type()
-            raise VerifyException(
+            elt = unpacked.get_element_type()
+            raise EmitError(
                 f"expected 'tensor<{_shape_str(expected)}x{elt}>' for the packed "
                 f"domain value, got '{packed}'"
             )
@@ -208,12 +239,20 @@ class RelayoutOp(IRDLOperation):
 
     @staticmethod
     def _verify_tile_dims(trailing: Sequence[int], tiles: Sequence[Tile]) -> None:
-        for dim, tile in zip(trailing, tiles, strict=True):
-            ok = dim == tile if isinstance(tile, int) else dim == DYNAMIC_INDEX
-            if not ok:
-                raise VerifyException(
+        """Trailing packed dims vs tiles, as upstream (raw sentinel for `?` dims)."""
+        for index, (dim, tile) in enumerate(zip(trailing, tiles, strict=True)):
+            if not isinstance(tile, int):
+                if dim != DYNAMIC_INDEX:
+                    raise EmitError(
+                        f"mismatch in inner tile sizes specified at index {index}: "
+                        f"got static shape {dim} but dynamic tile size"
+                    )
+                continue
+            if dim != tile:
+                raise EmitError(
                     "mismatch in inner tile sizes specified and shaped of tiled "
-                    "dimension in the packed type"
+                    f"dimension in the packed type at index {index}: "
+                    f"got {dim} != {tile}"
                 )
 
     def _verify_extra(self) -> None:
@@ -359,20 +398,37 @@ class PackBase(RelayoutOp):
             )
 
     def requires_padding(self) -> bool:
-        """True when a static dim is provably not divisible by its static tile."""
+        """Upstream's `PackOp::requirePaddingValue`.
+
+        A static dim needs padding when its tile (static, or an SSA constant) does
+        not divide it; for an unknown tile, when the static outer size of the
+        packed type does not divide it.
+        """
         shape = self.unpacked_type().get_shape()
+        rank = len(shape)
+        outer = list(self.packed_type().get_shape()[:rank])
+        perm = self.get_outer_dims_perm()
+        if perm:
+            unpermuted = [0] * rank
+            for j, d in enumerate(perm):
+                unpermuted[d] = outer[j]
+            outer = unpermuted
         for pos, tile in zip(
-            self.get_inner_dims_pos(), self.get_static_inner_tiles(), strict=True
+            self.get_inner_dims_pos(), self.get_mixed_tiles(), strict=True
         ):
-            if DYNAMIC_INDEX in (shape[pos], tile):
+            if shape[pos] == DYNAMIC_INDEX:
                 continue
-            if shape[pos] % tile:
+            size = tile if isinstance(tile, int) else _constant_int(tile)
+            if size is None:
+                size = outer[pos]
+                if size == DYNAMIC_INDEX:
+                    continue
+            if size and shape[pos] % size:
                 return True
         return False
 
     @classmethod
     def parse(cls, parser: Parser) -> PackBase:
-        pos = parser.pos
         source = parser.parse_unresolved_operand()
         padding: tuple[UnresolvedOperand, Attribute] | None = None
         if parser.parse_optional_keyword("padding_value"):
@@ -403,7 +459,6 @@ class PackBase(RelayoutOp):
             None if padding is None else parser.resolve_operand(*padding),
             attributes=attrs,
         )
-        del pos
         return op
 
     def print(self, printer: Printer) -> None:
@@ -426,8 +481,6 @@ class UnpackBase(RelayoutOp):
     source = operand_def(TensorType)
     dest = operand_def(TensorType)
     inner_tiles = var_operand_def(IndexType)
-
-    irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
     def __init__(
         self,
@@ -498,9 +551,19 @@ class TensorPackOp(PackBase):
 
     name = "tensor.pack"
 
+    @classmethod
+    def parse(cls, parser: Parser) -> PackBase:
+        """Parses the old spelling straight into `linalg.pack` (keeps the location)."""
+        return PackOp.parse(parser)
+
 
 @irdl_op_definition
 class TensorUnpackOp(UnpackBase):
     """The 2022-2024 spelling `tensor.unpack`; upgraded to `linalg.unpack`."""
 
     name = "tensor.unpack"
+
+    @classmethod
+    def parse(cls, parser: Parser) -> UnpackBase:
+        """Parses the old spelling straight into `linalg.unpack` (keeps the location)."""
+        return UnpackOp.parse(parser)

@@ -8,7 +8,10 @@
 // numpy interpreter on the same random inputs.
 //
 // Data-layout propagation: every positive and refusal case agrees.
-// RUN: python %S/Inputs/compare_propagation.py %S/../passes/propagate-packs.mlir | filecheck %s --check-prefix=DLP
+// Excluded, where upstream is wrong: it keeps the iterator types in place when
+// an outer permutation moves a reduction loop, and does not rename a compound
+// map result like d1 + d2 when it permutes loops.
+// RUN: python %S/Inputs/compare_propagation.py %S/../passes/propagate-packs.mlir --exclude push_perm_with_reduction,bubble_compound_untiled | filecheck %s --check-prefix=DLP
 //
 // The fold-into patterns (upstream's legacy name tensor.fold_into_pack_and_unpack).
 // Excluded: upstream folds a pad of an untiled dim into a pack and produces

@@ -1,0 +1,511 @@
+"""`lower-packs`: `linalg.pack` / `linalg.unpack` to loops or to tensor ops.
+
+Default (loops): runs after `bufferize`, which leaves every pack/unpack
+between buffers as
+
+    %s = bufferization.to_tensor %src restrict : memref<..> to tensor<..>
+    %d = bufferization.to_tensor %dst restrict writable : memref<..> to tensor<..>
+    %p = linalg.pack %s ... into %d : tensor<..> -> tensor<..>
+    bufferization.materialize_in_destination %p in restrict writable %dst
+
+and each such group becomes an `scf.for` nest copying `%src` into `%dst`:
+
+- pack: loops over the packed destination in its memory order (outer dims in
+  `outer_dims_perm` order, then the inner tiles), so the innermost loop writes
+  contiguous elements; the source index of a tiled dim is `q * tile + l`.
+  When a tile does not divide its dim, the destination is first filled with
+  the padding value and the inner-tile loop of that dim stops at
+  `min(tile, size - q * tile)`.
+- unpack: loops over the unpacked destination in its memory order, every tiled
+  dim split into `q` (tile index) and `l` (index in the tile, bounded the same
+  way), so the innermost loop writes contiguous elements and reads the tile
+  row.
+
+Loops of extent 1 are not emitted; loops carry `packdialect.parallel`.
+Packs on plain tensors (not bufferized) are left alone in this mode.
+
+`to-tensor-ops=true`: on tensors, as upstream's `lowerPack` / `lowerUnPack`:
+pack -> `tensor.pad` (only when a tile does not divide its dim) +
+`tensor.expand_shape` + `linalg.transpose` into the pack's dest; unpack ->
+`tensor.empty` + `linalg.transpose` + `tensor.collapse_shape` +
+`tensor.extract_slice` (only when padded) + `linalg.copy` into the dest.
+
+Dynamic tiles or shapes are refused with a PassFailedException.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xdsl.builder import Builder
+from xdsl.context import Context
+from xdsl.dialects import arith, bufferization, memref, tensor
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    TensorType,
+    i64,
+)
+from xdsl.dialects.linalg.ops import CopyOp, TransposeOp
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.rewriter import InsertPoint
+from xdsl.utils.exceptions import PassFailedException
+
+from packdialect.ops import PackOp, RelayoutOp, UnpackOp
+from passes.linalg_to_loops import (
+    IndexConstants,
+    add_index,
+    build_for,
+    build_nest,
+    mul_index,
+)
+
+
+@dataclass(frozen=True)
+class Relayout:
+    """The static facts of a pack/unpack: unpacked shape, tiles, permutation."""
+
+    shape: tuple[int, ...]
+    inner_dims_pos: tuple[int, ...]
+    tiles: tuple[int, ...]
+    perm: tuple[int, ...]
+
+    @property
+    def rank(self) -> int:
+        """Rank of the unpacked side."""
+        return len(self.shape)
+
+    def tile_of(self, dim: int) -> int | None:
+        """The inner tile index that tiles unpacked dim `dim`, else None."""
+        if dim in self.inner_dims_pos:
+            return self.inner_dims_pos.index(dim)
+        return None
+
+    def outer_extent(self, dim: int) -> int:
+        """Number of tiles along unpacked dim `dim` (the dim itself if untiled)."""
+        i = self.tile_of(dim)
+        if i is None:
+            return self.shape[dim]
+        return -(-self.shape[dim] // self.tiles[i])
+
+    def is_padded(self, dim: int) -> bool:
+        """Whether the last tile along `dim` is partial."""
+        i = self.tile_of(dim)
+        return i is not None and self.shape[dim] % self.tiles[i] != 0
+
+    @property
+    def needs_padding(self) -> bool:
+        """Whether any tile does not divide its dim."""
+        return any(self.is_padded(d) for d in range(self.rank))
+
+
+def relayout_facts(op: RelayoutOp) -> Relayout:
+    """The static facts of `op`; PassFailedException for dynamic tiles/shapes."""
+    tiles = op.get_static_inner_tiles()
+    if op.inner_tiles or any(t < 0 for t in tiles):
+        raise PassFailedException(
+            f"lower-packs: '{op.name}' with dynamic inner tiles is not supported"
+        )
+    unpacked = op.unpacked_type()
+    if not unpacked.has_static_shape() or not op.packed_type().has_static_shape():
+        raise PassFailedException(
+            f"lower-packs: {op.name} with dynamic shapes is not supported"
+        )
+    rank = unpacked.get_num_dims()
+    perm = op.get_outer_dims_perm() or tuple(range(rank))
+    return Relayout(
+        tuple(unpacked.get_shape()), op.get_inner_dims_pos(), tuple(tiles), tuple(perm)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Loops on buffers
+# ---------------------------------------------------------------------------
+
+
+def _tile_extent(
+    b: Builder, c: IndexConstants, facts: Relayout, dim: int, start: SSAValue
+) -> int | SSAValue:
+    """Extent of the inner-tile loop of `dim` for the tile starting at `start`:
+    the tile, or min(tile, size - start) when the last tile is partial."""
+    i = facts.tile_of(dim)
+    assert i is not None
+    tile = facts.tiles[i]
+    if not facts.is_padded(dim):
+        return tile
+    rest = b.insert(arith.SubiOp(c(facts.shape[dim]), start)).result
+    return b.insert(arith.MinSIOp(c(tile), rest)).result
+
+
+def _fill(b: Builder, c: IndexConstants, dest: SSAValue, value: SSAValue) -> None:
+    """Store `value` into every element of `dest`."""
+    dest_type = dest.type
+    assert isinstance(dest_type, MemRefType)
+    shape = list(dest_type.get_shape())
+
+    def body(bb: Builder, ivs, _):
+        bb.insert(memref.StoreOp.get(value, dest, ivs))
+        return []
+
+    build_nest(b, c, shape, [True] * len(shape), [], body)
+
+
+def _loop(
+    b: Builder,
+    c: IndexConstants,
+    extent: int | SSAValue,
+    body,
+    parallel: bool = True,
+) -> None:
+    """A loop from 0 to `extent` (no loop when the extent is the constant 1)."""
+    if isinstance(extent, int):
+        if extent == 1:
+            body(b, c(0))
+            return
+        extent = c(extent)
+
+    def wrapped(bb: Builder, iv: SSAValue, _):
+        body(bb, iv)
+        return []
+
+    build_for(b, c(0), extent, c(1), [], wrapped, parallel)
+
+
+def emit_pack_loops(
+    b: Builder,
+    c: IndexConstants,
+    facts: Relayout,
+    src: SSAValue,
+    dest: SSAValue,
+    pad: SSAValue | None,
+) -> None:
+    """Loops that pack buffer `src` into buffer `dest` (see module docstring)."""
+    if facts.needs_padding:
+        if pad is None:
+            raise PassFailedException(
+                "lower-packs: linalg.pack needs a padding_value for partial tiles"
+            )
+        _fill(b, c, dest, pad)
+    n = facts.rank
+    q: dict[int, SSAValue] = {}
+    start: dict[int, SSAValue] = {}
+    l_ivs: list[SSAValue] = []
+
+    def store(bb: Builder) -> None:
+        src_idx = []
+        for dim in range(n):
+            i = facts.tile_of(dim)
+            src_idx.append(
+                q[dim] if i is None else add_index(bb, c, start[dim], l_ivs[i])
+            )
+        value = bb.insert(memref.LoadOp.get(src, src_idx)).res
+        dest_idx = [q[facts.perm[j]] for j in range(n)] + list(l_ivs)
+        bb.insert(memref.StoreOp.get(value, dest, dest_idx))
+
+    def inner(bb: Builder, i: int) -> None:
+        if i == len(facts.tiles):
+            store(bb)
+            return
+        dim = facts.inner_dims_pos[i]
+        start[dim] = mul_index(bb, c, q[dim], facts.tiles[i])
+
+        def body(bl: Builder, iv: SSAValue) -> None:
+            l_ivs.append(iv)
+            inner(bl, i + 1)
+            l_ivs.pop()
+
+        _loop(bb, c, _tile_extent(bb, c, facts, dim, start[dim]), body)
+
+    def outer(bb: Builder, j: int) -> None:
+        if j == n:
+            inner(bb, 0)
+            return
+        dim = facts.perm[j]
+
+        def body(bl: Builder, iv: SSAValue) -> None:
+            q[dim] = iv
+            outer(bl, j + 1)
+
+        _loop(bb, c, facts.outer_extent(dim), body)
+
+    outer(b, 0)
+
+
+def emit_unpack_loops(
+    b: Builder, c: IndexConstants, facts: Relayout, src: SSAValue, dest: SSAValue
+) -> None:
+    """Loops that unpack buffer `src` into buffer `dest` (see module docstring)."""
+    n = facts.rank
+    q: dict[int, SSAValue] = {}
+    x: dict[int, SSAValue] = {}
+    l_ivs: dict[int, SSAValue] = {}
+
+    def store(bb: Builder) -> None:
+        src_idx = [q[facts.perm[j]] for j in range(n)]
+        src_idx += [l_ivs[i] for i in range(len(facts.tiles))]
+        value = bb.insert(memref.LoadOp.get(src, src_idx)).res
+        bb.insert(memref.StoreOp.get(value, dest, [x[d] for d in range(n)]))
+
+    def level(bb: Builder, dim: int) -> None:
+        if dim == n:
+            store(bb)
+            return
+        i = facts.tile_of(dim)
+        if i is None:
+
+            def plain(bl: Builder, iv: SSAValue) -> None:
+                q[dim] = x[dim] = iv
+                level(bl, dim + 1)
+
+            _loop(bb, c, facts.shape[dim], plain)
+            return
+
+        def tile(bt: Builder, qv: SSAValue) -> None:
+            q[dim] = qv
+            begin = mul_index(bt, c, qv, facts.tiles[i])
+
+            def element(bl: Builder, lv: SSAValue) -> None:
+                l_ivs[i] = lv
+                x[dim] = add_index(bl, c, begin, lv)
+                level(bl, dim + 1)
+
+            _loop(bt, c, _tile_extent(bt, c, facts, dim, begin), element)
+
+        _loop(bb, c, facts.outer_extent(dim), tile)
+
+    level(b, 0)
+
+
+def _buffer_of(value: SSAValue) -> SSAValue | None:
+    """The memref behind a `bufferization.to_tensor`, else None."""
+    owner = value.owner
+    if isinstance(owner, bufferization.ToTensorOp):
+        return owner.memref
+    return None
+
+
+def _materialized_destination(op: RelayoutOp) -> tuple[Operation, SSAValue] | None:
+    """The `materialize_in_destination` of `op`'s result and its memref."""
+    uses = list(op.results[0].uses)
+    if len(uses) != 1:
+        return None
+    user = uses[0].operation
+    if not isinstance(user, bufferization.MaterializeInDestinationOp):
+        return None
+    if not isinstance(user.dest.type, MemRefType):
+        return None
+    return user, user.dest
+
+
+def lower_relayout_to_loops(op: RelayoutOp, rewriter: PatternRewriter) -> bool:
+    """Replace a bufferized pack/unpack group by loops; False when not bufferized."""
+    src = _buffer_of(op.source)
+    found = _materialized_destination(op)
+    if src is None or found is None:
+        return False
+    materialize, dest = found
+    facts = relayout_facts(op)
+    c = IndexConstants(InsertPoint.before(op))
+    b = Builder(InsertPoint.before(op))
+    if isinstance(op, PackOp):
+        emit_pack_loops(b, c, facts, src, dest, op.padding_value)
+    else:
+        emit_unpack_loops(b, c, facts, src, dest)
+    stand_ins = [v.owner for v in (op.source, op.dest)]
+    rewriter.erase(materialize)
+    rewriter.erase(op)
+    for stand_in in stand_ins:
+        if isinstance(stand_in, Operation) and not stand_in.results[0].uses:
+            rewriter.erase(stand_in)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Tensor ops (upstream's decomposition)
+# ---------------------------------------------------------------------------
+
+
+def _expanded_layout(facts: Relayout) -> tuple[list[int], list[list[int]], dict]:
+    """Shape, reassociation and positions of the strip-mined (expanded) tensor.
+
+    Each unpacked dim d becomes (outer, tile) when tiled, else (d). Returns the
+    expanded shape, the reassociation groups, and {("o"|"t", d): position}.
+    """
+    shape: list[int] = []
+    groups: list[list[int]] = []
+    where: dict[tuple[str, int], int] = {}
+    for dim in range(facts.rank):
+        group = [len(shape)]
+        where[("o", dim)] = len(shape)
+        shape.append(facts.outer_extent(dim))
+        i = facts.tile_of(dim)
+        if i is not None:
+            where[("t", dim)] = len(shape)
+            group.append(len(shape))
+            shape.append(facts.tiles[i])
+        groups.append(group)
+    return shape, groups, where
+
+
+def _packed_order(facts: Relayout, where: dict) -> list[int]:
+    """Expanded positions in packed order: outer dims (permuted), then tiles."""
+    order = [where[("o", facts.perm[j])] for j in range(facts.rank)]
+    order += [where[("t", d)] for d in facts.inner_dims_pos]
+    return order
+
+
+def _reassociation(groups: Sequence[Sequence[int]]) -> ArrayAttr:
+    return ArrayAttr(ArrayAttr(IntegerAttr(i, i64) for i in g) for g in groups)
+
+
+def _pad_region(value: SSAValue, rank: int) -> Region:
+    block = Block(arg_types=[IndexType()] * rank)
+    block.add_op(tensor.YieldOp(value))
+    return Region(block)
+
+
+def lower_pack_to_tensor_ops(op: PackOp, rewriter: PatternRewriter) -> None:
+    """pack -> pad + expand_shape + transpose (upstream `linalg::lowerPack`)."""
+    facts = relayout_facts(op)
+    b = Builder(InsertPoint.before(op))
+    source = op.source
+    elt = op.unpacked_type().get_element_type()
+    shape, groups, where = _expanded_layout(facts)
+    padded_shape = [
+        facts.outer_extent(d)
+        * (facts.tiles[facts.tile_of(d)] if facts.tile_of(d) is not None else 1)  # type: ignore[index]
+        for d in range(facts.rank)
+    ]
+    if facts.needs_padding:
+        if op.padding_value is None:
+            raise PassFailedException(
+                "lower-packs: linalg.pack needs a padding_value for partial tiles"
+            )
+        high = [p - s for p, s in zip(padded_shape, facts.shape, strict=True)]
+        pad = b.insert(
+            tensor.PadOp(
+                source,
+                [],
+                [],
+                _pad_region(op.padding_value, facts.rank),
+                [0] * facts.rank,
+                high,
+                TensorType(elt, padded_shape),
+            )
+        )
+        source = pad.result
+    expand = b.insert(
+        tensor.ExpandShapeOp(
+            source, [], _reassociation(groups), shape, TensorType(elt, shape)
+        )
+    )
+    perm = DenseArrayBase.from_list(i64, _packed_order(facts, where))
+    transpose = b.insert(TransposeOp(expand.result, op.dest, perm))
+    rewriter.replace(op, [], [transpose.results[0]])
+
+
+def lower_unpack_to_tensor_ops(op: UnpackOp, rewriter: PatternRewriter) -> None:
+    """unpack -> transpose + collapse_shape + extract_slice + copy (upstream)."""
+    facts = relayout_facts(op)
+    b = Builder(InsertPoint.before(op))
+    elt = op.unpacked_type().get_element_type()
+    shape, groups, where = _expanded_layout(facts)
+    order = _packed_order(facts, where)
+    inverse = [order.index(p) for p in range(len(order))]
+    empty = b.insert(tensor.EmptyOp([], TensorType(elt, shape)))
+    transpose = b.insert(
+        TransposeOp(op.source, empty.tensor, DenseArrayBase.from_list(i64, inverse))
+    )
+    padded_shape = [shape[g[0]] * (shape[g[1]] if len(g) > 1 else 1) for g in groups]
+    collapse = b.insert(
+        tensor.CollapseShapeOp.create(
+            operands=[transpose.results[0]],
+            result_types=[TensorType(elt, padded_shape)],
+            properties={"reassociation": _reassociation(groups)},
+        )
+    )
+    value = collapse.results[0]
+    if facts.needs_padding:
+        slice_op = b.insert(
+            tensor.ExtractSliceOp(
+                value,
+                [0] * facts.rank,
+                list(facts.shape),
+                [1] * facts.rank,
+                TensorType(elt, list(facts.shape)),
+            )
+        )
+        value = slice_op.result
+    copy = b.insert(CopyOp([value], [op.dest], [op.dest.type]))
+    rewriter.replace(op, [], [copy.results[0]])
+
+
+# ---------------------------------------------------------------------------
+# Patterns and pass
+# ---------------------------------------------------------------------------
+
+
+class LowerRelayoutToLoops(RewritePattern):
+    """Bufferized pack/unpack -> scf loops."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: RelayoutOp, rewriter: PatternRewriter) -> None:
+        lower_relayout_to_loops(op, rewriter)
+
+
+class LowerRelayoutToTensorOps(RewritePattern):
+    """pack/unpack on tensors -> pad/expand/transpose (and back)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: RelayoutOp, rewriter: PatternRewriter) -> None:
+        if _buffer_of(op.source) is not None:
+            return
+        if isinstance(op, PackOp):
+            lower_pack_to_tensor_ops(op, rewriter)
+        elif isinstance(op, UnpackOp):
+            lower_unpack_to_tensor_ops(op, rewriter)
+
+
+def lower_packs_patterns(to_tensor_ops: bool = False) -> list[RewritePattern]:
+    """The patterns of `lower-packs` for the chosen mode."""
+    if to_tensor_ops:
+        return [LowerRelayoutToTensorOps()]
+    return [LowerRelayoutToLoops()]
+
+
+@dataclass(frozen=True)
+class LowerPacksPass(ModulePass):
+    """pack/unpack to loops (after bufferize) or to tensor ops (`to-tensor-ops`)."""
+
+    name = "lower-packs"
+
+    to_tensor_ops: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for pattern in lower_packs_patterns(self.to_tensor_ops):
+            PatternRewriteWalker(pattern, apply_recursively=False).rewrite_module(op)
+
+
+__all__ = [
+    "LowerPacksPass",
+    "Relayout",
+    "emit_pack_loops",
+    "emit_unpack_loops",
+    "lower_pack_to_tensor_ops",
+    "lower_packs_patterns",
+    "lower_relayout_to_loops",
+    "lower_unpack_to_tensor_ops",
+    "relayout_facts",
+]

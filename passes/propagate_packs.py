@@ -1,0 +1,953 @@
+"""`propagate-packs`: move packs up and unpacks down until they meet and cancel.
+
+Mirrors upstream MLIR's data-layout propagation
+(mlir/lib/Dialect/Linalg/Transforms/DataLayoutPropagation.cpp,
+`populateDataLayoutPropagationPatterns`), conservative in the same places:
+
+- bubble a `linalg.pack` up through its producer: a `linalg.generic`
+  (elementwise, broadcast operands, transposed maps, reductions over other
+  loops), a `tensor.pad`, a `tensor.collapse_shape` or `tensor.expand_shape`;
+- push a `linalg.unpack` down through its consumer: a `linalg.generic`, a
+  `tensor.pad` or a `tensor.expand_shape`.
+
+Each rewrite is a core function returning the replacement or a `Refused`
+with the reason; `data_layout_propagation_patterns(control)` builds the
+patterns (the control function sees the operand, as an xDSL `Use`, that
+would be propagated through); `PropagatePacksPass` applies them.
+
+Refusals (as upstream): a body using `linalg.index` / `tensor.extract`, a
+generic with several results or a result with several uses, a pack with a
+padding value, a tiled loop that is not a parallel bare dim in every map, a
+pack dest that would not dominate, several unpacked operands, and packs that
+the rewrite would have to create with padding. The option `poison-padding`
+declares padded elements don't-care: then a pack with a padding value may
+move and new packs may pad (with zero, a valid refinement of upstream's
+`ub.poison`).
+
+Named elementwise ops (`linalg.add`, ...) next to a pack / unpack are
+generalized first, as upstream expects `linalg.generic`.
+
+Beyond upstream, on purpose: iterator types follow an outer permutation that
+moves loops, and map results like `d0 + d1` on untiled loops are renamed
+instead of crashing; packs that would be no-ops are not created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    AffineMapAttr,
+    AnyFloat,
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    TensorType,
+)
+from xdsl.dialects.linalg.abstract_ops import ElementwiseOperation
+from xdsl.dialects.linalg.attrs import IteratorType, IteratorTypeAttr
+from xdsl.dialects.linalg.ops import GenericOp, IndexOp
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap, AffineSymExpr
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+from xdsl.transforms.linalg_generalize_named_ops import GeneralizeNamedOpPattern
+
+from packdialect.ops import PackOp, RelayoutOp, UnpackOp
+from packdialect.relayout import infer_packed_shape
+from passes.pack_folds import (
+    ControlFn,
+    Inserter,
+    Layout,
+    Tile,
+    always,
+    build_pad,
+    collapse_shape,
+    expand_shape,
+    invert,
+    mixed_pads,
+    normalized_perm,
+    operand_use,
+    pad_constant_value,
+    padded_dims,
+    reassociation,
+    requires_padding,
+    tensor_type,
+)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a propagation did not apply (upstream's notifyMatchFailure)."""
+
+    reason: str
+
+
+# ---------------------------------------------------------------------------
+# Packing information on the iteration domain of a generic
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """How a pack / unpack on one operand tiles the loops of a generic.
+
+    `tiled_loops` are the loops tiled, in the pack's inner-tile order;
+    `outer_perm` permutes the loops (new loop j iterates old loop
+    outer_perm[j]); () is the identity.
+    """
+
+    num_loops: int
+    tiled_loops: tuple[int, ...]
+    tiles: tuple[Tile, ...]
+    outer_perm: tuple[int, ...]
+
+    def tile_of(self, loop: int) -> Tile:
+        """The tile size of a tiled loop."""
+        return self.tiles[self.tiled_loops.index(loop)]
+
+    def point_loop(self, loop: int) -> int:
+        """The new loop iterating inside a tile of `loop`."""
+        return self.num_loops + self.tiled_loops.index(loop)
+
+    def new_loop(self, loop: int) -> int:
+        """The new loop iterating the (outer part of the) old `loop`."""
+        if not self.outer_perm:
+            return loop
+        return invert(self.outer_perm)[loop]
+
+
+def _maps(generic: GenericOp) -> list[AffineMap]:
+    return [m.data for m in generic.indexing_maps]
+
+
+def _is_parallel(it: Attribute) -> bool:
+    return isinstance(it, IteratorTypeAttr) and it.data == IteratorType.PARALLEL
+
+
+def has_gather_semantics(generic: GenericOp) -> bool:
+    """The body reads by index (`linalg.index` or `tensor.extract`)."""
+    return any(isinstance(op, IndexOp | tensor.ExtractOp) for op in generic.body.walk())
+
+
+def _tiled_loop_is_bare(maps: Sequence[AffineMap], loop: int) -> bool:
+    """`loop` only appears as a bare dim, at most once per map."""
+    for amap in maps:
+        bare = 0
+        for expr in amap.results:
+            if isinstance(expr, AffineDimExpr):
+                bare += expr.position == loop
+            elif loop in expr.used_dims():
+                return False
+        if bare > 1:
+            return False
+    return True
+
+
+def packing_info(
+    generic: GenericOp, operand_index: int, layout: Layout
+) -> PackInfo | Refused:
+    """Upstream's getPackingInfoFromOperand: map a relayout onto the loops."""
+    maps = _maps(generic)
+    amap = maps[operand_index]
+    iterators = list(generic.iterator_types)
+    tiled: list[int] = []
+    for pos in layout.inner_dims_pos:
+        expr = amap.results[pos]
+        if not isinstance(expr, AffineDimExpr):
+            return Refused(f"tiled dim {pos} is not a bare loop dim ({expr})")
+        if not _is_parallel(iterators[expr.position]):
+            return Refused(f"tiled loop d{expr.position} is not parallel")
+        tiled.append(expr.position)
+    for loop in tiled:
+        if not _tiled_loop_is_bare(maps, loop):
+            return Refused(f"tiled loop d{loop} appears in a compound map result")
+    permuted: list[int] = []
+    for index, dim in enumerate(layout.outer_dims_perm):
+        expr = amap.results[dim]
+        if isinstance(expr, AffineDimExpr):
+            permuted.append(expr.position)
+        elif index != dim:
+            return Refused(f"outer_dims_perm moves the compound map result {expr}")
+    outer_perm: list[int] = []
+    if permuted:
+        chosen = set(permuted)
+        rest = iter(permuted)
+        outer_perm = [next(rest) if i in chosen else i for i in range(amap.num_dims)]
+    return PackInfo(
+        amap.num_dims, tuple(tiled), layout.tiles, normalized_perm(outer_perm)
+    )
+
+
+def _rename(expr: AffineExpr, info: PackInfo, num_symbols: int) -> AffineExpr:
+    dims = [AffineDimExpr(info.new_loop(i)) for i in range(info.num_loops)]
+    symbols = [AffineSymExpr(i) for i in range(num_symbols)]
+    return expr.replace_dims_and_symbols(dims, symbols)
+
+
+def _operand_perm(results: Sequence[AffineExpr], info: PackInfo) -> list[int]:
+    """Order an operand's bare-dim results by their new loop; others stay put."""
+    slots = [p for p, e in enumerate(results) if isinstance(e, AffineDimExpr)]
+    ordered = sorted(slots, key=lambda p: info.new_loop(results[p].position))  # pyright: ignore[reportAttributeAccessIssue]
+    perm = list(range(len(results)))
+    for slot, p in zip(slots, ordered, strict=True):
+        perm[slot] = p
+    return perm
+
+
+def packed_view(info: PackInfo, amap: AffineMap) -> tuple[Layout | None, AffineMap]:
+    """Upstream's getPackedOperandDetails: the operand's layout and new map.
+
+    The layout is None when the operand needs no pack (scalar, 0-d, or no
+    tiled loop and no moved loop).
+    """
+    num_new = info.num_loops + len(info.tiled_loops)
+    results = list(amap.results)
+    if not results:
+        return None, AffineMap(num_new, amap.num_symbols, ())
+    position = {
+        e.position: p for p, e in enumerate(results) if isinstance(e, AffineDimExpr)
+    }
+    inner: list[int] = []
+    tiles: list[Tile] = []
+    points: list[AffineExpr] = []
+    for loop in info.tiled_loops:
+        if loop in position:
+            inner.append(position[loop])
+            tiles.append(info.tile_of(loop))
+            points.append(AffineDimExpr(info.point_loop(loop)))
+    renamed = [_rename(e, info, amap.num_symbols) for e in results]
+    perm: tuple[int, ...] = ()
+    if info.outer_perm:
+        order = _operand_perm(results, info)
+        renamed = [renamed[p] for p in order]
+        perm = normalized_perm(order)
+    new_map = AffineMap(num_new, amap.num_symbols, tuple(renamed + points))
+    if not inner and not perm:
+        return None, new_map
+    return Layout(tuple(inner), tuple(tiles), perm), new_map
+
+
+def _new_iterators(generic: GenericOp, info: PackInfo) -> list[IteratorTypeAttr]:
+    old = list(generic.iterator_types)
+    order = info.outer_perm or tuple(range(info.num_loops))
+    moved = [old[i] for i in order]
+    return [*moved, *[IteratorTypeAttr.parallel()] * len(info.tiled_loops)]  # pyright: ignore[reportReturnType]
+
+
+def _outs_not_used(generic: GenericOp) -> bool:
+    args = generic.body.block.args[len(generic.inputs) :]
+    return all(not arg.uses for arg in args)
+
+
+def properly_dominates(value: SSAValue, op: Operation) -> bool:
+    """`value` is available before `op` (structured code: same block chain)."""
+    owner = value.owner
+    block = owner if isinstance(owner, Block) else owner.parent_block()
+    anchor: Operation | None = op
+    while anchor is not None and anchor.parent_block() is not block:
+        anchor = anchor.parent_op()
+    if anchor is None or block is None:
+        return False
+    if isinstance(owner, Block):
+        return True
+    return owner is not anchor and owner.is_before_in_block(anchor)
+
+
+def _tiles_dominate(tiles: Sequence[Tile], op: Operation) -> bool:
+    return all(isinstance(t, int) or properly_dominates(t, op) for t in tiles)
+
+
+def _zero(insert: Inserter, element_type: Attribute) -> SSAValue:
+    """A zero of `element_type`: the padding used where poison is allowed."""
+    if isinstance(element_type, AnyFloat):
+        attr: Attribute = FloatAttr(0.0, element_type)
+    else:
+        attr = IntegerAttr(0, element_type)  # pyright: ignore[reportArgumentType]
+    return insert(arith.ConstantOp(attr)).results[0]  # pyright: ignore[reportArgumentType]
+
+
+@dataclass
+class _PackedGeneric:
+    """What a rewrite needs to build the packed generic."""
+
+    info: PackInfo
+    views: list[tuple[Layout | None, AffineMap]]
+
+
+def _plan(
+    generic: GenericOp, info: PackInfo, poison_padding: bool
+) -> _PackedGeneric | Refused:
+    """The packed view of every operand; refuse packs that would need padding."""
+    views = [packed_view(info, amap) for amap in _maps(generic)]
+    for value, (layout, _) in zip(generic.operands, views, strict=True):
+        if layout is None or not isinstance(value.type, TensorType):
+            continue
+        if not poison_padding and requires_padding(value.type.get_shape(), layout):
+            return Refused(
+                f"packing a {value.type} operand would need padding "
+                "(poison-padding=false)"
+            )
+    if not _tiles_dominate(info.tiles, generic):
+        return Refused("a dynamic tile size does not dominate the generic")
+    return _PackedGeneric(info, views)
+
+
+def _pack_operand(insert: Inserter, value: SSAValue, layout: Layout) -> SSAValue:
+    """A pack of a generic operand (zero padding where it is needed)."""
+    padding = None
+    if requires_padding(tensor_type(value).get_shape(), layout):
+        padding = _zero(insert, tensor_type(value).get_element_type())
+    return insert.pack(value, layout, padding).result
+
+
+def _build_generic(
+    insert: Inserter,
+    generic: GenericOp,
+    plan: _PackedGeneric,
+    inputs: Sequence[SSAValue],
+    out: SSAValue,
+) -> GenericOp:
+    maps = [AffineMapAttr(m) for _, m in plan.views]
+    new = GenericOp(
+        inputs,
+        [out],
+        generic.body.clone(),
+        maps,
+        _new_iterators(generic, plan.info),
+        [out.type],
+        generic.doc,
+        generic.library_call,
+    )
+    new.attributes |= generic.attributes
+    insert(new)
+    return new
+
+
+# ---------------------------------------------------------------------------
+# Bubble a pack up through a generic
+# ---------------------------------------------------------------------------
+
+
+def _packed_type(value: SSAValue, layout: Layout) -> Attribute:
+    """The type a pack of `value` with `layout` has (upstream's inferPackedType)."""
+    return RelayoutOp.infer_packed_type(
+        tensor_type(value), layout.inner_dims_pos, layout.tiles, layout.outer_dims_perm
+    )
+
+
+def _check_pack_dest(pack: PackOp, generic: GenericOp) -> Refused | None:
+    """Refuse a pack dest the bubbled pack could not write (before any rewrite)."""
+    dest = pack.dest
+    if not dest.has_one_use():
+        return Refused("the pack dest has other uses")
+    empty = dest.owner
+    if not isinstance(empty, tensor.EmptyOp):
+        if properly_dominates(dest, generic):
+            return None
+        return Refused("the pack dest does not dominate the generic")
+    if all(properly_dominates(d, generic) for d in empty.dynamic_sizes):
+        return None
+    if _packed_type(generic.outputs[0], Layout.of(pack)) != dest.type:
+        return Refused("the pack dest sizes do not dominate the generic")
+    return None
+
+
+def _fresh_pack_dest(insert: Inserter, pack: PackOp, generic: GenericOp) -> SSAValue:
+    """The dest the bubbled pack writes: a new empty, or the dest if it dominates.
+
+    A `tensor.empty` dest is recreated before the generic, from its own sizes
+    when they dominate the generic, else from the sizes of the generic's init.
+    """
+    dest = pack.dest
+    empty = dest.owner
+    if not isinstance(empty, tensor.EmptyOp):
+        return dest
+    if all(properly_dominates(d, generic) for d in empty.dynamic_sizes):
+        return insert(tensor.EmptyOp(list(empty.dynamic_sizes), dest.type)).results[0]
+    return insert.pack_dest(generic.outputs[0], Layout.of(pack))
+
+
+def bubble_up_pack_through_generic(
+    rewriter: PatternRewriter,
+    pack: PackOp,
+    control: ControlFn = always,
+    poison_padding: bool = False,
+) -> GenericOp | Refused:
+    """pack(generic(x...)) -> generic'(pack(x)...) working on the packed domain.
+
+    Every refusal is decided before the IR is touched.
+    """
+    generic = pack.source.owner
+    if not isinstance(generic, GenericOp):
+        return Refused("the pack source is not a linalg.generic")
+    if not control(operand_use(pack, 0)):
+        return Refused("the control function refused")
+    if has_gather_semantics(generic):
+        return Refused("the body uses linalg.index or tensor.extract")
+    if len(generic.res) != 1:
+        return Refused("the generic has several results")
+    if not generic.res[0].has_one_use():
+        return Refused("the generic result has several uses")
+    if pack.padding_value is not None and not poison_padding:
+        return Refused("the pack has a padding value (poison-padding=false)")
+    init_index = len(generic.inputs)
+    info = packing_info(generic, init_index, Layout.of(pack))
+    if isinstance(info, Refused):
+        return info
+    plan = _plan(generic, info, poison_padding)
+    if isinstance(plan, Refused):
+        return plan
+    init = generic.outputs[0]
+    init_layout = plan.views[init_index][0]
+    assert init_layout is not None
+    pack_init = not isinstance(init.owner, tensor.EmptyOp) and not _outs_not_used(
+        generic
+    )
+    if pack_init and _packed_type(init, init_layout) != pack.result.type:
+        return Refused(f"the packed init would not have type {pack.result.type}")
+    if (refused := _check_pack_dest(pack, generic)) is not None:
+        return refused
+    insert = Inserter(rewriter, generic)
+    if pack_init:
+        out = _pack_operand(insert, init, init_layout)
+    else:
+        out = _fresh_pack_dest(insert, pack, generic)
+    inputs = [
+        value if layout is None else _pack_operand(insert, value, layout)
+        for value, (layout, _) in zip(generic.inputs, plan.views, strict=False)
+    ]
+    return _build_generic(insert, generic, plan, inputs, out)
+
+
+@dataclass
+class BubbleUpPackThroughGeneric(RewritePattern):
+    """Pattern around `bubble_up_pack_through_generic`."""
+
+    control: ControlFn = always
+    poison_padding: bool = False
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, PackOp):
+            return
+        generic = op.source.owner
+        new = bubble_up_pack_through_generic(
+            rewriter, op, self.control, self.poison_padding
+        )
+        if isinstance(new, Refused):
+            return
+        rewriter.replace(op, [], [new.res[0]])
+        assert isinstance(generic, GenericOp)
+        rewriter.erase(generic)
+
+
+# ---------------------------------------------------------------------------
+# Push an unpack down through a generic
+# ---------------------------------------------------------------------------
+
+
+def _unpacked_operand(generic: GenericOp) -> int | Refused:
+    """The index of the only operand produced by a linalg.unpack."""
+    found = [i for i, v in enumerate(generic.operands) if isinstance(v.owner, UnpackOp)]
+    if len(found) != 1:
+        return Refused(f"{len(found)} operands come from linalg.unpack (need 1)")
+    return found[0]
+
+
+def push_down_unpack_through_generic(
+    rewriter: PatternRewriter,
+    generic: GenericOp,
+    control: ControlFn = always,
+    poison_padding: bool = False,
+) -> SSAValue | Refused:
+    """generic(unpack(x), y...) -> unpack(generic'(x, pack(y)...))."""
+    if len(generic.res) != 1:
+        return Refused("the generic has several results")
+    if has_gather_semantics(generic):
+        return Refused("the body uses linalg.index or tensor.extract")
+    index = _unpacked_operand(generic)
+    if isinstance(index, Refused):
+        return index
+    unpack = generic.operands[index].owner
+    assert isinstance(unpack, UnpackOp)
+    if not control(operand_use(generic, index)):
+        return Refused("the control function refused")
+    layout = Layout.of(unpack)
+    info = packing_info(generic, index, layout)
+    if isinstance(info, Refused):
+        return info
+    plan = _plan(generic, info, poison_padding)
+    if isinstance(plan, Refused):
+        return plan
+    view = plan.views[index][0]
+    if view is None or not view.matches(layout):
+        return Refused("the unpacked operand does not map back onto the unpack")
+    insert = Inserter(rewriter, generic)
+    init_index = len(generic.inputs)
+    init = generic.outputs[0]
+    init_layout = plan.views[init_index][0]
+    out = _packed_init(insert, generic, init, init_layout, index == init_index)
+    inputs = [
+        unpack.source
+        if i == index
+        else (value if view is None else _pack_operand(insert, value, view))
+        for i, (value, (view, _)) in enumerate(
+            zip(generic.inputs, plan.views, strict=False)
+        )
+    ]
+    new = _build_generic(insert, generic, plan, inputs, out)
+    if init_layout is None:
+        return new.res[0]
+    return insert.unpack(new.res[0], init_layout, init).result
+
+
+def _packed_init(
+    insert: Inserter,
+    generic: GenericOp,
+    init: SSAValue,
+    layout: Layout | None,
+    init_is_unpacked: bool,
+) -> SSAValue:
+    """The init of the packed generic (the unpack source when the init is it)."""
+    if layout is None:
+        return init
+    if init_is_unpacked:
+        unpack = init.owner
+        assert isinstance(unpack, UnpackOp)
+        return unpack.source
+    if isinstance(init.owner, tensor.EmptyOp) or _outs_not_used(generic):
+        return insert.pack_dest(init, layout)
+    return _pack_operand(insert, init, layout)
+
+
+@dataclass
+class PushDownUnpackThroughGeneric(RewritePattern):
+    """Pattern around `push_down_unpack_through_generic`."""
+
+    control: ControlFn = always
+    poison_padding: bool = False
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, GenericOp):
+            return
+        new = push_down_unpack_through_generic(
+            rewriter, op, self.control, self.poison_padding
+        )
+        if isinstance(new, Refused):
+            return
+        rewriter.replace(op, [], [new])
+
+
+# ---------------------------------------------------------------------------
+# tensor.pad
+# ---------------------------------------------------------------------------
+
+
+def _tiled_dims_padded(pad: tensor.PadOp, inner_dims_pos: Sequence[int]) -> bool:
+    padded = padded_dims(pad)
+    return any(padded[d] for d in inner_dims_pos)
+
+
+def _permuted_pads(
+    pad: tensor.PadOp, layout: Layout
+) -> tuple[list[int | SSAValue], list[int | SSAValue]]:
+    """The pad amounts of the packed tensor: outer dims permuted, tiles unpadded."""
+    low, high = mixed_pads(pad)
+    if layout.outer_dims_perm:
+        low = [low[d] for d in layout.outer_dims_perm]
+        high = [high[d] for d in layout.outer_dims_perm]
+    zeros: list[int | SSAValue] = [0] * len(layout.tiles)
+    return low + zeros, high + zeros
+
+
+def bubble_up_pack_through_pad(
+    rewriter: PatternRewriter, pack: PackOp, control: ControlFn = always
+) -> SSAValue | Refused:
+    """pack(pad(x)) -> pad(pack(x)) when no padded dim is tiled."""
+    pad = pack.source.owner
+    if not isinstance(pad, tensor.PadOp):
+        return Refused("the pack source is not a tensor.pad")
+    if not control(operand_use(pack, 0)):
+        return Refused("the control function refused")
+    if pack.padding_value is not None:
+        return Refused("the pack has a padding value")
+    value = pad_constant_value(pad)
+    if value is None:
+        return Refused("the pad value is not a constant")
+    if not isinstance(pack.dest.owner, tensor.EmptyOp):
+        return Refused("the pack dest is not a tensor.empty")
+    layout = Layout.of(pack)
+    if _tiled_dims_padded(pad, layout.inner_dims_pos):
+        return Refused("a padded dim is tiled")
+    if not _tiles_dominate(layout.tiles, pad):
+        return Refused("a dynamic tile size does not dominate the pad")
+    insert = Inserter(rewriter, pad)
+    packed = insert.pack(pad.source, layout)
+    low, high = _permuted_pads(pad, layout)
+    new_pad = build_pad(insert, packed.result, low, high, value, pad.nofold)
+    if not pad.result.has_one_use():
+        unpacked = insert.unpack(new_pad.result, layout)
+        rewriter.replace_uses_with_if(
+            pad.result, unpacked.result, lambda use: use.operation is not pack
+        )
+    return new_pad.result
+
+
+def push_down_unpack_through_pad(
+    rewriter: PatternRewriter, pad: tensor.PadOp, control: ControlFn = always
+) -> SSAValue | Refused:
+    """pad(unpack(x)) -> unpack(pad(x)) when no padded dim is tiled."""
+    unpack = pad.source.owner
+    if not isinstance(unpack, UnpackOp):
+        return Refused("the pad source is not a linalg.unpack")
+    if not control(operand_use(pad, 0)):
+        return Refused("the control function refused")
+    layout = Layout.of(unpack)
+    if _tiled_dims_padded(pad, layout.inner_dims_pos):
+        return Refused("a padded dim is tiled")
+    value = pad_constant_value(pad)
+    if value is None:
+        return Refused("the pad value is not a constant")
+    result_type = tensor_type(pad.result)
+    if not result_type.has_static_shape():
+        return Refused("dynamic pad results are not supported")
+    insert = Inserter(rewriter, pad)
+    low, high = _permuted_pads(pad, layout)
+    new_pad = build_pad(insert, unpack.source, low, high, value, pad.nofold)
+    dest = insert.empty(result_type.get_shape(), result_type.get_element_type())
+    return insert.unpack(new_pad.result, layout, dest).result
+
+
+@dataclass
+class BubbleUpPackThroughPad(RewritePattern):
+    """Pattern around `bubble_up_pack_through_pad`."""
+
+    control: ControlFn = always
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, PackOp):
+            return
+        new = bubble_up_pack_through_pad(rewriter, op, self.control)
+        if not isinstance(new, Refused):
+            rewriter.replace(op, [], [new])
+
+
+@dataclass
+class PushDownUnpackThroughPad(RewritePattern):
+    """Pattern around `push_down_unpack_through_pad`."""
+
+    control: ControlFn = always
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, tensor.PadOp):
+            return
+        new = push_down_unpack_through_pad(rewriter, op, self.control)
+        if not isinstance(new, Refused):
+            rewriter.replace(op, [], [new])
+
+
+# ---------------------------------------------------------------------------
+# Reshapes
+# ---------------------------------------------------------------------------
+
+
+def _groups(op: tensor.CollapseShapeOp | tensor.ExpandShapeOp) -> list[list[int]]:
+    return [[d.value.data for d in group] for group in op.reassociation]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def _innermost_non_unit(
+    positions: Sequence[int], groups: Sequence[Sequence[int]], shape: Sequence[int]
+) -> list[int]:
+    """Upstream's projectToInnerMostNonUnitDimsPos."""
+    projected: list[int] = []
+    for pos in positions:
+        pick = groups[pos][-1]
+        for d in reversed(groups[pos]):
+            if shape[d] == DYNAMIC_INDEX or shape[d] > 1:
+                pick = d
+                break
+        projected.append(pick)
+    return projected
+
+
+def _divisible(
+    positions: Sequence[int], shape: Sequence[int], tiles: Sequence[int]
+) -> bool:
+    return all(
+        shape[p] != DYNAMIC_INDEX and shape[p] % t == 0
+        for p, t in zip(positions, tiles, strict=True)
+    )
+
+
+def _permuted_groups(
+    groups: Sequence[Sequence[int]], perm: Sequence[int], num_tiles: int
+) -> list[list[int]]:
+    """Groups in outer-perm order, renumbered, plus one group per tile dim."""
+    ordered = [groups[p] for p in perm] if perm else list(groups)
+    result: list[list[int]] = []
+    next_dim = 0
+    for group in ordered:
+        result.append(list(range(next_dim, next_dim + len(group))))
+        next_dim += len(group)
+    result += [[next_dim + i] for i in range(num_tiles)]
+    return result
+
+
+def _reshape_fits(
+    collapsed: Sequence[int], expanded: Sequence[int], groups: Sequence[Sequence[int]]
+) -> bool:
+    """Every collapsed size is the product of its (static) group."""
+    for size, group in zip(collapsed, groups, strict=True):
+        product = 1
+        for d in group:
+            product *= expanded[d]
+        if size == DYNAMIC_INDEX or DYNAMIC_INDEX in [expanded[d] for d in group]:
+            return False
+        if product != size:
+            return False
+    return True
+
+
+def bubble_up_pack_through_collapse(
+    rewriter: PatternRewriter, pack: PackOp, collapse: tensor.CollapseShapeOp
+) -> SSAValue | Refused:
+    """pack(collapse_shape(x)) -> collapse_shape(pack(x)) on the innermost non-unit dim."""
+    layout = Layout.of(pack)
+    tiles = layout.static_tiles()
+    assert tiles is not None
+    src_shape = tensor_type(collapse.src).get_shape()
+    groups = _groups(collapse)
+    projected = _innermost_non_unit(layout.inner_dims_pos, groups, src_shape)
+    if not _divisible(projected, src_shape, tiles):
+        return Refused("a projected dim is not divisible by its tile")
+    perm = [d for q in layout.outer_dims_perm for d in groups[q]]
+    new_layout = Layout(tuple(projected), layout.tiles, normalized_perm(perm))
+    result_type = pack.result.type
+    assert isinstance(result_type, TensorType)
+    new_shape = infer_packed_shape(src_shape, projected, tiles, perm)
+    new_groups = _permuted_groups(groups, layout.outer_dims_perm, len(tiles))
+    if not _reshape_fits(result_type.get_shape(), new_shape, new_groups):
+        return Refused("the packed shapes do not reassociate")
+    insert = Inserter(rewriter, pack)
+    packed = insert.pack(collapse.src, new_layout, pack.padding_value)
+    return insert(collapse_shape(packed.result, new_groups, result_type)).results[0]
+
+
+def bubble_up_pack_through_expand(
+    rewriter: PatternRewriter, pack: PackOp, expand: tensor.ExpandShapeOp
+) -> SSAValue | Refused:
+    """pack(expand_shape(x)) -> expand_shape(pack(x)) packing the innermost dim."""
+    layout = Layout.of(pack)
+    tiles = layout.static_tiles()
+    assert tiles is not None
+    if layout.outer_dims_perm:
+        return Refused("a non-identity outer_dims_perm is not supported")
+    groups = _groups(expand)
+    packed_dims = set(layout.inner_dims_pos)
+    for group in groups:
+        inside = [d for d in group if d in packed_dims]
+        if len(inside) > 1:
+            return Refused("several dims of one expanded group are packed")
+        if inside and inside[0] != group[-1]:
+            return Refused("only the innermost expanded dim may be packed")
+    expanded_shape = tensor_type(expand.result).get_shape()
+    if not _divisible(layout.inner_dims_pos, expanded_shape, tiles):
+        return Refused("a packed dim is not divisible by its tile")
+    projected = [
+        next(i for i, g in enumerate(groups) if pos in g)
+        for pos in layout.inner_dims_pos
+    ]
+    src_shape = tensor_type(expand.src).get_shape()
+    new_shape = infer_packed_shape(src_shape, projected, tiles)
+    result_type = tensor_type(pack.result)
+    new_groups = reassociation(new_shape, result_type.get_shape())
+    if new_groups is None:
+        return Refused("could not reassociate dims after bubbling up")
+    insert = Inserter(rewriter, pack)
+    new_layout = Layout(tuple(projected), layout.tiles)
+    packed = insert.pack(expand.src, new_layout, pack.padding_value)
+    return insert(expand_shape(packed.result, new_groups, result_type)).results[0]
+
+
+def bubble_up_pack_through_reshape(
+    rewriter: PatternRewriter, pack: PackOp, control: ControlFn = always
+) -> SSAValue | Refused:
+    """Dispatch to the collapse_shape / expand_shape cases."""
+    source = pack.source.owner
+    if not isinstance(source, tensor.CollapseShapeOp | tensor.ExpandShapeOp):
+        return Refused("the pack source is not a reshape")
+    if not pack.source.has_one_use():
+        return Refused("the reshape result has other uses")
+    if Layout.of(pack).static_tiles() is None:
+        return Refused("dynamic tile sizes are not supported")
+    if not control(operand_use(pack, 0)):
+        return Refused("the control function refused")
+    if not tensor_type(pack.result).has_static_shape():
+        return Refused("dynamic shapes are not supported")
+    if isinstance(source, tensor.CollapseShapeOp):
+        return bubble_up_pack_through_collapse(rewriter, pack, source)
+    return bubble_up_pack_through_expand(rewriter, pack, source)
+
+
+def push_down_unpack_through_expand(
+    rewriter: PatternRewriter, unpack: UnpackOp, control: ControlFn = always
+) -> tuple[Operation, SSAValue] | Refused:
+    """expand_shape(unpack(x)) -> unpack(expand_shape(x)); returns (expand, new value)."""
+    if not unpack.result.has_one_use():
+        return Refused("the unpack result has several uses")
+    expand = next(iter(unpack.result.uses)).operation
+    if not isinstance(expand, tensor.ExpandShapeOp):
+        return Refused("the unpack user is not a tensor.expand_shape")
+    layout = Layout.of(unpack)
+    tiles = layout.static_tiles()
+    if tiles is None:
+        return Refused("dynamic tile sizes are not supported")
+    if not control(operand_use(expand, 0)):
+        return Refused("the control function refused")
+    result_type = tensor_type(expand.result)
+    dst_shape = result_type.get_shape()
+    if not result_type.has_static_shape():
+        return Refused("dynamic shapes are not supported")
+    groups = _groups(expand)
+    projected = _innermost_non_unit(layout.inner_dims_pos, groups, dst_shape)
+    if not _divisible(projected, dst_shape, tiles):
+        return Refused("a projected dim is not divisible by its tile")
+    perm = [d for q in layout.outer_dims_perm for d in groups[q]]
+    new_groups = _permuted_groups(groups, layout.outer_dims_perm, len(tiles))
+    new_shape = infer_packed_shape(dst_shape, projected, tiles, perm)
+    packed_shape = tensor_type(unpack.source).get_shape()
+    if not _reshape_fits(packed_shape, new_shape, new_groups):
+        return Refused("the packed shapes do not reassociate")
+    insert = Inserter(rewriter, expand)
+    new_type = TensorType(result_type.get_element_type(), new_shape)
+    expanded = insert(expand_shape(unpack.source, new_groups, new_type)).results[0]
+    dest = insert.empty(dst_shape, result_type.get_element_type())
+    new_layout = Layout(tuple(projected), layout.tiles, normalized_perm(perm))
+    return expand, insert.unpack(expanded, new_layout, dest).result
+
+
+@dataclass
+class BubbleUpPackThroughReshape(RewritePattern):
+    """Pattern around `bubble_up_pack_through_reshape`."""
+
+    control: ControlFn = always
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, PackOp):
+            return
+        reshape = op.source.owner
+        new = bubble_up_pack_through_reshape(rewriter, op, self.control)
+        if isinstance(new, Refused):
+            return
+        rewriter.replace(op, [], [new])
+        if isinstance(reshape, Operation) and not reshape.results[0].uses:
+            rewriter.erase(reshape)
+
+
+@dataclass
+class PushDownUnpackThroughReshape(RewritePattern):
+    """Pattern around `push_down_unpack_through_expand`."""
+
+    control: ControlFn = always
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, UnpackOp):
+            return
+        new = push_down_unpack_through_expand(rewriter, op, self.control)
+        if isinstance(new, Refused):
+            return
+        expand, value = new
+        rewriter.replace(expand, [], [value])
+        rewriter.erase(op)
+
+
+# ---------------------------------------------------------------------------
+# Named elementwise ops
+# ---------------------------------------------------------------------------
+
+
+def _next_to_relayout(op: Operation) -> bool:
+    if any(isinstance(v.owner, UnpackOp) for v in op.operands):
+        return True
+    return any(isinstance(u.operation, PackOp) for r in op.results for u in r.uses)
+
+
+class GeneralizeElementwiseNextToRelayout(RewritePattern):
+    """A named elementwise op fed by an unpack or feeding a pack -> linalg.generic.
+
+    Delegates to xDSL's GeneralizeNamedOpPattern; other named ops stay named.
+    """
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if not isinstance(op, ElementwiseOperation) or not op.results:
+            return
+        if _next_to_relayout(op):
+            GeneralizeNamedOpPattern().match_and_rewrite(op, rewriter)
+
+
+# ---------------------------------------------------------------------------
+# Pattern list and pass
+# ---------------------------------------------------------------------------
+
+
+def data_layout_propagation_patterns(
+    control: ControlFn = always, poison_padding: bool = False
+) -> list[RewritePattern]:
+    """Upstream's populateDataLayoutPropagationPatterns (plus generalization)."""
+    return [
+        GeneralizeElementwiseNextToRelayout(),
+        BubbleUpPackThroughGeneric(control, poison_padding),
+        BubbleUpPackThroughPad(control),
+        BubbleUpPackThroughReshape(control),
+        PushDownUnpackThroughGeneric(control, poison_padding),
+        PushDownUnpackThroughPad(control),
+        PushDownUnpackThroughReshape(control),
+    ]
+
+
+@dataclass(frozen=True)
+class PropagatePacksPass(ModulePass):
+    """Move packs up and unpacks down through generics, pads and reshapes.
+
+    Run `canonicalize` afterwards to cancel the unpack -> pack pairs that meet
+    and to fold packs of constants and fills.
+    """
+
+    name = "propagate-packs"
+
+    poison_padding: bool = False
+    """Padded elements are don't-care: padded packs may move, new packs may pad.
+
+    Only sound when no consumer reads padded elements as values; a contraction
+    reducing over a padded dim needs its zero padding, which a bubbled pack no
+    longer guarantees.
+    """
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        patterns = data_layout_propagation_patterns(poison_padding=self.poison_padding)
+        PatternRewriteWalker(GreedyRewritePatternApplier(patterns)).rewrite_module(op)
+
+
+__all__ = [
+    "PackInfo",
+    "PropagatePacksPass",
+    "Refused",
+    "bubble_up_pack_through_generic",
+    "bubble_up_pack_through_pad",
+    "bubble_up_pack_through_reshape",
+    "data_layout_propagation_patterns",
+    "packed_view",
+    "packing_info",
+    "push_down_unpack_through_expand",
+    "push_down_unpack_through_generic",
+    "push_down_unpack_through_pad",
+]
