@@ -11,6 +11,7 @@ from xdsl.parser import Parser
 from xdsl.rewriter import Rewriter
 from xdsl.universe import Universe
 
+from packdialect.arith_ops import ARITH_OPS
 from packdialect.ops import (
     LINALG_OPS,
     TENSOR_OPS,
@@ -31,9 +32,10 @@ def _extended(base: Dialect, extra: tuple[type[Operation], ...]) -> Dialect:
 def dialect_factories() -> dict[str, Callable[[], Dialect]]:
     """Name -> lazy factory for every dialect packdialect understands."""
     factories = dict(Universe.get_multiverse().all_dialects)
-    linalg, tensor = factories["linalg"], factories["tensor"]
+    linalg, tensor, arith = factories["linalg"], factories["tensor"], factories["arith"]
     factories["linalg"] = lambda: _extended(linalg(), LINALG_OPS)
     factories["tensor"] = lambda: _extended(tensor(), TENSOR_OPS)
+    factories["arith"] = lambda: _extended(arith(), ARITH_OPS)
     return factories
 
 

@@ -41,6 +41,8 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
+from packdialect.arith_ops import ExtSIOp, TruncIOp
+
 
 def element_type(value_type: Attribute) -> Attribute:
     """The element type of a shaped type, or the type itself for scalars."""
@@ -59,8 +61,8 @@ def cast_to(value: SSAValue, to: Attribute) -> SSAValue:
         return value
     if isinstance(src, IntegerType) and isinstance(to, IntegerType):
         if src.width.data < to.width.data:
-            return arith.ExtSIOp(value, to).result
-        return arith.TruncIOp(value, to).result
+            return ExtSIOp(value, to).result
+        return TruncIOp(value, to).result
     if isinstance(src, AnyFloat) and isinstance(to, AnyFloat):
         if src.bitwidth < to.bitwidth:
             return arith.ExtFOp(value, to).result
