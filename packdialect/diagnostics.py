@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -14,7 +17,12 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Operation
 from xdsl.parser import Parser
-from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    VerifyException,
+)
 from xdsl.utils.lexer import Span
 
 from packdialect.context import upgrade_legacy_ops
@@ -127,3 +135,35 @@ def diagnostic_error(err: DiagnosticException, default_location: str) -> ToolErr
     return ToolError(
         text.split("\n\n")[0], getattr(err, "location", "") or default_location
     )
+
+
+def run_tool(prog: str, body: Callable[[], int | None]) -> int:
+    """Run a tool's body, turning every error into `prog: error: ...` and a status.
+
+    User errors exit 1; anything unexpected exits 2 with a one-line message
+    (set PACKDIALECT_DEBUG=1 for the traceback). Never a traceback otherwise.
+    """
+    try:
+        return body() or 0
+    except ToolError as err:
+        print(err if err.location else f"{prog}: {err}", file=sys.stderr)
+    except ArgSpecParseError as err:
+        print(f"{prog}: error: malformed pass pipeline: {err}", file=sys.stderr)
+    except DiagnosticException as err:
+        first = str(err).strip().splitlines()
+        print(
+            f"{prog}: error: {first[0] if first else type(err).__name__}",
+            file=sys.stderr,
+        )
+    except (ValueError, KeyError) as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+    except Exception as err:
+        if os.environ.get("PACKDIALECT_DEBUG"):
+            raise
+        print(
+            f"{prog}: error: internal error ({type(err).__name__}: {err}); "
+            "rerun with PACKDIALECT_DEBUG=1 for a traceback",
+            file=sys.stderr,
+        )
+        return 2
+    return 1

@@ -3,13 +3,14 @@
 Mirrors upstream MLIR's split (`LinalgOps.cpp` canonicalizers,
 `FillOp` canonicalizers, `PackAndUnpackPatterns.cpp`):
 
-- **canonicalize** (attached to the ops through `RelayoutCanonicalization`,
-  so xDSL's `canonicalize` picks them up): pack(unpack(x)) -> x,
-  unpack(pack(x)) -> x, drop a padding value static shapes prove unnecessary,
-  pack(fill(c)) -> fill(c) into the pack's dest, unpack into the init of the
-  destination-style op that defines its dest, and constant folding of a
-  pack / unpack of an `arith.constant` (upstream folds splats only; dense
-  constants are packed here too, with numpy, so weights cost no run-time pack).
+- **canonicalize** (`canonicalization_patterns`, attached to the ops by the
+  `RelayoutCanonicalization` trait, so xDSL's `canonicalize` picks them up):
+  pack(unpack(x)) -> x, unpack(pack(x)) -> x, drop a padding value static
+  shapes prove unnecessary, pack(fill(c)) -> fill(c) into the pack's dest,
+  unpack into the init of the destination-style op that defines its dest,
+  and constant folding of a pack / unpack of an `arith.constant` (upstream
+  folds splats only; dense constants are packed here too, with numpy, so
+  weights cost no run-time pack).
 - **fold-into-pack-unpack** (`fold_into_pack_unpack_patterns`): pad -> pack,
   transpose <-> pack / unpack, unpack -> extract_slice.
 - **simplify-pack-unpack** (`simplify_pack_unpack_patterns`): a pack that
@@ -27,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np  # noqa: E402
-from xdsl.context import Context  # noqa: E402
-from xdsl.dialects import arith, tensor  # noqa: E402
-from xdsl.dialects.builtin import (  # noqa: E402
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     ArrayAttr,
     BytesAttr,
@@ -43,11 +44,11 @@ from xdsl.dialects.builtin import (  # noqa: E402
     TensorType,
     i64,
 )
-from xdsl.dialects.linalg import ops as linalg  # noqa: E402
-from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation  # noqa: E402
-from xdsl.dialects.linalg.attrs import IteratorType  # noqa: E402
-from xdsl.dialects.utils.dynamic_index_list import get_dynamic_index_list  # noqa: E402
-from xdsl.ir import (  # noqa: E402
+from xdsl.dialects.linalg import ops as linalg
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
+from xdsl.dialects.linalg.attrs import IteratorType
+from xdsl.dialects.utils.dynamic_index_list import get_dynamic_index_list
+from xdsl.ir import (
     Attribute,
     Block,
     Operation,
@@ -56,18 +57,23 @@ from xdsl.ir import (  # noqa: E402
     SSAValue,
     Use,
 )
-from xdsl.ir.affine import AffineDimExpr, AffineMap  # noqa: E402
-from xdsl.passes import ModulePass  # noqa: E402
-from xdsl.pattern_rewriter import (  # noqa: E402
+from xdsl.ir.affine import AffineDimExpr, AffineMap
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
     PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
 )
-from xdsl.rewriter import InsertPoint  # noqa: E402
+from xdsl.rewriter import InsertPoint
 
-import packdialect.relayout as relayout  # noqa: E402
-from packdialect.interpreter import pack_array, unpack_array  # noqa: E402
+from packdialect.interpreter import pack_array, unpack_array
+from packdialect.relayout import (
+    PackOp,
+    RelayoutOp,
+    UnpackOp,
+    infer_packed_shape,
+)
 
 Tile = int | SSAValue
 ControlFn = Callable[[Use], bool]
@@ -147,7 +153,7 @@ class Layout:
     outer_dims_perm: tuple[int, ...] = ()
 
     @staticmethod
-    def of(op: relayout.RelayoutOp) -> Layout:
+    def of(op: RelayoutOp) -> Layout:
         """The layout of a pack or unpack op."""
         return Layout(
             tuple(op.get_inner_dims_pos()),
@@ -271,11 +277,11 @@ class Inserter:
         layout: Layout,
         padding_value: SSAValue | None = None,
         dest: SSAValue | None = None,
-    ) -> relayout.PackOp:
+    ) -> PackOp:
         """A pack of `source` with `layout` (into a new empty unless `dest`)."""
         if dest is None:
             dest = self.pack_dest(source, layout)
-        op = relayout.PackOp(
+        op = PackOp(
             source,
             dest,
             layout.inner_dims_pos,
@@ -288,11 +294,11 @@ class Inserter:
 
     def unpack(
         self, source: SSAValue, layout: Layout, dest: SSAValue | None = None
-    ) -> relayout.UnpackOp:
+    ) -> UnpackOp:
         """An unpack of `source` with `layout` (into a new empty unless `dest`)."""
         if dest is None:
             dest = self.unpack_dest(source, layout)
-        op = relayout.UnpackOp(
+        op = UnpackOp(
             source, dest, layout.inner_dims_pos, layout.tiles, layout.perm_or_none()
         )
         self(op)
@@ -323,7 +329,7 @@ def requires_padding(shape: Sequence[int], layout: Layout) -> bool:
     return False
 
 
-def padding_not_needed(op: relayout.PackOp) -> bool:
+def padding_not_needed(op: PackOp) -> bool:
     """Static shapes prove that every tiled dim is a whole number of tiles."""
     shape = op.unpacked_type().get_shape()
     return not requires_padding(shape, Layout.of(op))
@@ -517,7 +523,7 @@ def bits_to_dense(
     return DenseIntOrFPElementsAttr(result_type, BytesAttr(data))
 
 
-def fold_constant_pack(op: relayout.PackOp) -> DenseIntOrFPElementsAttr | None:
+def fold_constant_pack(op: PackOp) -> DenseIntOrFPElementsAttr | None:
     """The packed constant for a pack of an `arith.constant`, else None."""
     attr = constant_attr(op.source)
     result_type = op.packed_type()
@@ -551,7 +557,7 @@ def fold_constant_pack(op: relayout.PackOp) -> DenseIntOrFPElementsAttr | None:
     return bits_to_dense(packed, result_type)
 
 
-def fold_constant_unpack(op: relayout.UnpackOp) -> DenseIntOrFPElementsAttr | None:
+def fold_constant_unpack(op: UnpackOp) -> DenseIntOrFPElementsAttr | None:
     """The unpacked constant for an unpack of an `arith.constant`, else None."""
     attr = constant_attr(op.source)
     result_type = op.unpacked_type()
@@ -591,10 +597,10 @@ class FoldPackOfUnpack(RewritePattern):
     """pack(unpack(x)) -> x when the layouts agree and no padding is involved."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp):
+        if not isinstance(op, PackOp):
             return
         unpack = op.source.owner
-        if not isinstance(unpack, relayout.UnpackOp):
+        if not isinstance(unpack, UnpackOp):
             return
         if unpack.source.type != op.result.type or op.padding_value is not None:
             return
@@ -611,10 +617,10 @@ class FoldUnpackOfPack(RewritePattern):
     """
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.UnpackOp):
+        if not isinstance(op, UnpackOp):
             return
         pack = op.source.owner
-        if not isinstance(pack, relayout.PackOp):
+        if not isinstance(pack, PackOp):
             return
         source_type = pack.source.type
         if source_type != op.result.type:
@@ -633,11 +639,11 @@ class DropUnneededPadding(RewritePattern):
     """Remove a padding_value when every tiled dim is statically a whole tile count."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp) or op.padding_value is None:
+        if not isinstance(op, PackOp) or op.padding_value is None:
             return
         if not padding_not_needed(op):
             return
-        new = relayout.PackOp(
+        new = PackOp(
             op.source,
             op.dest,
             op.get_inner_dims_pos(),
@@ -653,7 +659,7 @@ class FoldFillIntoPack(RewritePattern):
     """pack(fill(c)) -> fill(c) into the pack's dest (upstream FoldFillWithPack)."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp):
+        if not isinstance(op, PackOp):
             return
         fill = op.source.owner
         if not isinstance(fill, linalg.FillOp) or len(fill.inputs) != 1:
@@ -672,7 +678,7 @@ class FoldConstantPack(RewritePattern):
     """pack(arith.constant) -> arith.constant of the packed value."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp):
+        if not isinstance(op, PackOp):
             return
         attr = fold_constant_pack(op)
         if attr is None:
@@ -684,7 +690,7 @@ class FoldConstantUnpack(RewritePattern):
     """unpack(arith.constant) -> arith.constant of the unpacked value."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.UnpackOp):
+        if not isinstance(op, UnpackOp):
             return
         attr = fold_constant_unpack(op)
         if attr is None:
@@ -699,13 +705,13 @@ class UnpackIntoDpsInit(RewritePattern):
     """
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.UnpackOp):
+        if not isinstance(op, UnpackOp):
             return
         producer = op.dest.owner
         init = _dps_init_of(op.dest)
         if init is None or not isinstance(producer, Operation):
             return
-        new = relayout.UnpackOp(
+        new = UnpackOp(
             op.source,
             init,
             op.get_inner_dims_pos(),
@@ -725,7 +731,7 @@ def _dps_init_of(value: SSAValue) -> SSAValue | None:
     if isinstance(owner, LinalgStructuredOperation | linalg.TransposeOp):
         outputs = owner.outputs  # pyright: ignore[reportAttributeAccessIssue]
         return outputs[value.index] if value.index < len(outputs) else None
-    if isinstance(owner, relayout.RelayoutOp):
+    if isinstance(owner, RelayoutOp):
         return owner.dest
     return None
 
@@ -796,7 +802,7 @@ class FoldPadIntoPack(RewritePattern):
     control: ControlFn | None = None
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp):
+        if not isinstance(op, PackOp):
             return
         pad = op.source.owner
         if not isinstance(pad, tensor.PadOp) or pad.nofold is not None:
@@ -812,7 +818,7 @@ class FoldPadIntoPack(RewritePattern):
             return
         if _defined_in(value, pad):
             value = Inserter(rewriter, op)(value.owner.clone()).results[0]  # pyright: ignore
-        new = relayout.PackOp(
+        new = PackOp(
             pad.source,
             op.dest,
             op.get_inner_dims_pos(),
@@ -823,7 +829,7 @@ class FoldPadIntoPack(RewritePattern):
         rewriter.replace(op, new)
 
     @staticmethod
-    def _fits(op: relayout.PackOp, pad: tensor.PadOp) -> bool:
+    def _fits(op: PackOp, pad: tensor.PadOp) -> bool:
         if any(lo != 0 for lo in pad.static_low.get_values()) or pad.low:
             return False
         if pad.high:
@@ -877,7 +883,7 @@ class FoldTransposeIntoPack(RewritePattern):
     control: ControlFn | None = None
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp):
+        if not isinstance(op, PackOp):
             return
         producer = op.source.owner
         if not isinstance(producer, Operation):
@@ -909,9 +915,7 @@ class FoldPackIntoTranspose(RewritePattern):
         if perm is None or not op.operands:
             return
         pack = op.operands[0].owner
-        if not isinstance(pack, relayout.PackOp) or not _controlled(
-            self.control, op, 0
-        ):
+        if not isinstance(pack, PackOp) or not _controlled(self.control, op, 0):
             return
         rank = pack.unpacked_type().get_num_dims()
         new_outer = _permute_into(perm, pack.get_outer_dims_perm(), rank)
@@ -937,7 +941,7 @@ class FoldTransposeIntoUnpack(RewritePattern):
     control: ControlFn | None = None
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.UnpackOp):
+        if not isinstance(op, UnpackOp):
             return
         producer = op.source.owner
         if not isinstance(producer, Operation):
@@ -975,7 +979,7 @@ class FoldUnpackIntoTranspose(RewritePattern):
         if perm is None or not op.operands:
             return
         unpack = op.operands[0].owner
-        if not isinstance(unpack, relayout.UnpackOp):
+        if not isinstance(unpack, UnpackOp):
             return
         if not _controlled(self.control, op, 0):
             return
@@ -1007,7 +1011,7 @@ class FoldUnpackIntoExtractSlice(RewritePattern):
         if not isinstance(op, tensor.ExtractSliceOp):
             return
         unpack = op.source.owner
-        if not isinstance(unpack, relayout.UnpackOp):
+        if not isinstance(unpack, UnpackOp):
             return
         if not _controlled(self.control, op, 0):
             return
@@ -1026,7 +1030,7 @@ class FoldUnpackIntoExtractSlice(RewritePattern):
         packed = unpack.packed_type()
         if tiles is None or not packed.has_static_shape():
             return
-        expected = relayout.infer_packed_shape(
+        expected = infer_packed_shape(
             sizes, layout.inner_dims_pos, tiles, layout.outer_dims_perm
         )
         if list(expected) != list(packed.get_shape()):
@@ -1060,7 +1064,7 @@ def _count_non_unit(shape: Sequence[int]) -> int:
     return sum(1 for d in shape if d == DYNAMIC_INDEX or d > 1)
 
 
-def _is_like_pad(op: relayout.RelayoutOp) -> bool:
+def _is_like_pad(op: RelayoutOp) -> bool:
     """Upstream isLikePad / isLikeUnPad: tiles in order, every outer dim 1."""
     inner = list(op.get_inner_dims_pos())
     if inner != list(range(len(inner))):
@@ -1069,7 +1073,7 @@ def _is_like_pad(op: relayout.RelayoutOp) -> bool:
     return all(d == 1 for d in shape[: len(shape) - len(inner)])
 
 
-def _is_reshape_like(op: relayout.RelayoutOp) -> bool:
+def _is_reshape_like(op: RelayoutOp) -> bool:
     """Tiles only the innermost dim (identity perm), or packs a 1-D-like tensor."""
     perm = normalized_perm(op.get_outer_dims_perm())
     inner = op.get_inner_dims_pos()
@@ -1086,7 +1090,7 @@ class SimplifyPackToExpandShape(RewritePattern):
     """A pack without padding that is only a reshape -> `tensor.expand_shape`."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp) or op.padding_value is not None:
+        if not isinstance(op, PackOp) or op.padding_value is not None:
             return
         if not _is_reshape_like(op):
             return
@@ -1106,7 +1110,7 @@ class SimplifyUnpackToCollapseShape(RewritePattern):
     """An unpack that is only a reshape -> `tensor.collapse_shape`."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.UnpackOp) or not _is_reshape_like(op):
+        if not isinstance(op, UnpackOp) or not _is_reshape_like(op):
             return
         source, dest = op.packed_type(), op.unpacked_type()
         if not source.has_static_shape() or not dest.has_static_shape():
@@ -1134,7 +1138,7 @@ class FoldEmptyIntoPack(RewritePattern):
     """pack(tensor.empty) -> dest (nothing defined is moved; no padding)."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.PackOp) or op.padding_value is not None:
+        if not isinstance(op, PackOp) or op.padding_value is not None:
             return
         if not isinstance(op.source.owner, tensor.EmptyOp):
             return
@@ -1145,7 +1149,7 @@ class FoldEmptyIntoUnpack(RewritePattern):
     """unpack(tensor.empty) -> dest."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if not isinstance(op, relayout.UnpackOp):
+        if not isinstance(op, UnpackOp):
             return
         if not isinstance(op.source.owner, tensor.EmptyOp):
             return
@@ -1205,7 +1209,6 @@ __all__ = [
     "FoldPackUnpackIntoEmptyPass",
     "Inserter",
     "Layout",
-    "RelayoutCanonicalization",
     "SimplifyPackUnpackPass",
     "canonicalization_patterns",
     "fold_constant_pack",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from io import StringIO
 
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException
+from xdsl.utils.exceptions import DiagnosticException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from packdialect.context import register_dialects
@@ -24,6 +24,7 @@ from packdialect.diagnostics import (
     ToolError,
     diagnostic_error,
     parse_source,
+    run_tool,
     verify_located,
 )
 
@@ -134,30 +135,12 @@ class PackOptMain(xDSLOptMain):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `pack-opt`; returns the exit status."""
-    try:
-        PackOptMain(description="packdialect modular optimizer driver", args=argv).run()
-    except ToolError as err:
-        print(err if err.location else f"pack-opt: {err}", file=sys.stderr)
-        return 1
-    except ArgSpecParseError as err:
-        print(f"pack-opt: error: malformed pass pipeline: {err}", file=sys.stderr)
-        return 1
-    except DiagnosticException as err:
-        print(f"pack-opt: error: {str(err).split(chr(10))[0]}", file=sys.stderr)
-        return 1
-    except (ValueError, KeyError) as err:
-        print(f"pack-opt: error: {err}", file=sys.stderr)
-        return 1
-    except Exception as err:  # never show a traceback to users
-        if os.environ.get("PACKDIALECT_DEBUG"):
-            raise
-        print(
-            f"pack-opt: error: internal error ({type(err).__name__}: {err}); "
-            "rerun with PACKDIALECT_DEBUG=1 for a traceback",
-            file=sys.stderr,
-        )
-        return 2
-    return 0
+    return run_tool(
+        "pack-opt",
+        lambda: PackOptMain(
+            description="packdialect modular optimizer driver", args=argv
+        ).run(),
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
 import sys
 import time
@@ -21,9 +20,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import DYNAMIC_INDEX, ModuleOp, TensorType
-from xdsl.utils.exceptions import DiagnosticException
 
-from packdialect.diagnostics import ToolError
+from packdialect.diagnostics import ToolError, run_tool
 from packdialect.driver import apply_pipeline, find_function, load_module
 
 DEFAULT_C_PIPELINE = "cpu-pipeline{target=host}"
@@ -242,26 +240,7 @@ def run(argv: Sequence[str] | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `pack-run`; returns the exit status."""
-    try:
-        return run(argv)
-    except ToolError as err:
-        print(err if err.location else f"pack-run: {err}", file=sys.stderr)
-        return 1
-    except DiagnosticException as err:
-        print(
-            f"pack-run: error: {str(err).splitlines()[0] if str(err) else type(err).__name__}",
-            file=sys.stderr,
-        )
-        return 1
-    except Exception as err:  # never show a traceback to users
-        if os.environ.get("PACKDIALECT_DEBUG"):
-            raise
-        print(
-            f"pack-run: error: internal error ({type(err).__name__}: {err}); "
-            "rerun with PACKDIALECT_DEBUG=1 for a traceback",
-            file=sys.stderr,
-        )
-        return 2
+    return run_tool("pack-run", lambda: run(argv))
 
 
 if __name__ == "__main__":

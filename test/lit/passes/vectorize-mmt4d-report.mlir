@@ -5,7 +5,7 @@
 
 // CHECK: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x1 register tile, 2 vector(s) of 16+16 x f32 per row, k blocked by 192
 // CHECK: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x2 register tile, 2 interleaved vector(s) of 16+16 x f32 per row, k blocked by 4
-// CHECK: vectorize-mmt4d: linalg.mmt4d left alone: arith.extsi on vectors is not available in this context (xDSL's arith integer casts take scalars only)
+// CHECK: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x2 register tile, 2 interleaved vector(s) of 16+16 x i32 per row, k blocked by 4
 // CHECK: vectorize-mmt4d: linalg.matmul left alone: not packed: neither m nor n has an inner tile loop (pack it first)
 // TARGET: error: vectorize-mmt4d: unknown target 'sparc'; expected one of avx512, avx2, generic, host
 // ORDER: error: vectorize-mmt4d: order must be a permutation of 'k', 'n', 'm' (k blocks, vector-operand loops, broadcast-operand loops), got 'kmm'
