@@ -737,7 +737,16 @@ def _dps_init_of(value: SSAValue) -> SSAValue | None:
 
 
 def canonicalization_patterns() -> tuple[RewritePattern, ...]:
-    """The patterns `canonicalize` applies to pack / unpack."""
+    """The patterns `canonicalize` applies to pack / unpack.
+
+    Upstream's own canonicalizers plus, as the project asks, the folds of a
+    pad or transpose into the pack / unpack that consumes it and of
+    `tensor.empty` (upstream keeps those in separate pattern sets). Folds
+    rooted on other ops (a transpose of a pack or unpack, an extract_slice of
+    an unpack) stay in `fold-into-pack-unpack`: canonicalize only applies an
+    op's own patterns. The split of a pack into `expand_shape` stays in
+    `simplify-pack-unpack`: it would stop packs from cancelling.
+    """
     return (
         FoldPackOfUnpack(),
         DropUnneededPadding(),
@@ -746,6 +755,10 @@ def canonicalization_patterns() -> tuple[RewritePattern, ...]:
         FoldUnpackOfPack(),
         UnpackIntoDpsInit(),
         FoldConstantUnpack(),
+        FoldPadIntoPack(None),
+        FoldTransposeIntoPack(None),
+        FoldTransposeIntoUnpack(None),
+        *fold_pack_unpack_into_empty_patterns(),
     )
 
 

@@ -98,6 +98,7 @@ def test_every_lit_input_is_covered() -> None:
     names = {p.name for p, _ in lit_cases()}
     assert names == {
         "pack-folds-canonicalize.mlir",
+        "pack-folds-canonicalize-fold-into.mlir",
         "pack-folds-empty.mlir",
         "pack-folds-fold-into.mlir",
         "pack-folds-simplify.mlir",

@@ -1,7 +1,7 @@
 // RUN: pack-opt %s -p fold-pack-unpack-into-empty | filecheck %s
-
-// Upstream's populateFoldPackUnpackIntoTensorEmptyPatterns (not part of
-// canonicalize): a pack / unpack of tensor.empty is its dest.
+// RUN: pack-opt %s -p canonicalize | filecheck %s
+// Upstream's populateFoldPackUnpackIntoTensorEmptyPatterns (a separate
+// pattern set upstream; our canonicalize applies it too): a pack / unpack of tensor.empty is its dest.
 
 // undefined either way; the fills make the results comparable.)
 // CHECK-LABEL: func.func @pack_empty(

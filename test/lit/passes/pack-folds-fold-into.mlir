@@ -1,6 +1,8 @@
 // RUN: pack-opt %s -p fold-into-pack-unpack | filecheck %s
 
-// Upstream's populateFoldIntoPackAndUnpackPatterns (not part of canonicalize):
+// Upstream's populateFoldIntoPackAndUnpackPatterns (not part of canonicalize
+// upstream; ours applies the folds rooted on a pack / unpack, see
+// pack-folds-canonicalize-fold-into.mlir):
 // pads, transposes and slices folded into neighbouring packs / unpacks.
 
 // pad -> pack folds into a pack with the pad value as padding.

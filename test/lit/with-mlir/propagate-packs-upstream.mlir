@@ -10,8 +10,11 @@
 // Data-layout propagation: every positive and refusal case agrees.
 // Excluded, where upstream is wrong: it keeps the iterator types in place when
 // an outer permutation moves a reduction loop, and does not rename a compound
-// map result like d1 + d2 when it permutes loops.
-// RUN: python %S/Inputs/compare_propagation.py %S/../passes/propagate-packs.mlir --exclude push_perm_with_reduction,bubble_compound_untiled | filecheck %s --check-prefix=DLP
+// map result like d1 + d2 when it permutes loops. Also excluded: the pad along
+// a packed dim that propagation refuses to cross, because our `canonicalize`
+// then folds the pad into the pack (upstream keeps that fold in a separate
+// pattern set; the fold itself is compared in the FOLD run below).
+// RUN: python %S/Inputs/compare_propagation.py %S/../passes/propagate-packs.mlir --exclude push_perm_with_reduction,bubble_compound_untiled,no_bubble_pad_tiled | filecheck %s --check-prefix=DLP
 //
 // The fold-into patterns (upstream's legacy name tensor.fold_into_pack_and_unpack).
 // Excluded: upstream folds a pad of an untiled dim into a pack and produces
@@ -44,7 +47,6 @@
 // DLP: @no_bubble_compound: MATCH
 // DLP: @no_bubble_dominance: MATCH
 // DLP: @bubble_pad: MATCH
-// DLP: @no_bubble_pad_tiled: MATCH
 // DLP: @bubble_collapse: MATCH
 // DLP: @no_bubble_collapse: MATCH
 // DLP: @bubble_expand: MATCH
