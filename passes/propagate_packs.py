@@ -64,7 +64,7 @@ from xdsl.transforms.linalg_generalize_named_ops import GeneralizeNamedOpPattern
 
 from packdialect.ops import PackOp, RelayoutOp, UnpackOp
 from packdialect.relayout import infer_packed_shape
-from passes.pack_folds import (
+from passes.pack_utils import (
     ControlFn,
     Inserter,
     Layout,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from packdialect import interpreter
 from packdialect.context import parse_module
+from packdialect.interp import reduction
 from packdialect.interpreter import InterpreterError, run_function
 
 RNG = np.random.default_rng(1234)
@@ -570,7 +570,7 @@ def test_output_map_without_a_parallel_loop_keeps_the_last_write():
 
 def test_large_reduction_is_chunked_and_correct(monkeypatch):
     # A max-reduction over 8 x 4096 points, 1024 at a time.
-    monkeypatch.setattr(interpreter, "_CHUNK_BUDGET", 1024)
+    monkeypatch.setattr(reduction, "_CHUNK_BUDGET", 1024)
     text = """
     func.func @f(%x: tensor<8x4096xf32>, %o: tensor<8xf32>) -> tensor<8xf32> {
       %r = linalg.generic {indexing_maps = [affine_map<(i, k) -> (i, k)>,
@@ -634,15 +634,15 @@ def test_chunked_reduction_with_linalg_index(monkeypatch):
       func.return %r : tensor<3xf32>
     }"""
     chunks = []
-    split = interpreter._reduction_chunks
+    split = reduction._reduction_chunks
 
     def spy(*args):
         for chunk in split(*args):
             chunks.append(chunk)
             yield chunk
 
-    monkeypatch.setattr(interpreter, "_CHUNK_BUDGET", 8)
-    monkeypatch.setattr(interpreter, "_reduction_chunks", spy)
+    monkeypatch.setattr(reduction, "_CHUNK_BUDGET", 8)
+    monkeypatch.setattr(reduction, "_reduction_chunks", spy)
     x, o = rand(3, 50), np.full(3, -100.0, dtype=np.float32)
     (result,) = run(text, "f", x, o)
     assert len(chunks) > 10

@@ -14,6 +14,7 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, ModuleOp
 from xdsl.passes import PassPipeline
 from xdsl.traits import HasCanonicalizationPatternsTrait
 
+import passes.pack_constant_folds as pack_constant_folds
 import passes.pack_folds as pack_folds
 from packdialect.context import make_context, parse_module
 from packdialect.interpreter import random_inputs, run_function
@@ -216,7 +217,7 @@ def test_pack_of_constant_is_packed_at_compile_time(case: tuple) -> None:
 def test_large_constants_are_not_folded(monkeypatch: pytest.MonkeyPatch) -> None:
     values = np.arange(64, dtype=np.int32).reshape(8, 8)
     text = fold_program(values, "i32", (0, 1), (4, 4), (), None)
-    monkeypatch.setattr(pack_folds, "MAX_FOLDED_CONSTANT_BYTES", 64)
+    monkeypatch.setattr(pack_constant_folds, "MAX_FOLDED_CONSTANT_BYTES", 64)
     module = apply_pipeline(text, "canonicalize")
     assert any(isinstance(op, PackOp) for op in module.walk())
 
