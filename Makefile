@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/pack-opt examples/matmul.mlir
-	$(BIN)/pack-run examples/matmul.mlir --entry matmul --seed 0
+	$(BIN)/pack-opt examples/matmul.mlir -p 'pack-greedily{strategy=avx512 target=avx512 report=true},specialize-mmt4d'
+	$(BIN)/pack-opt examples/mlp.mlir -o /dev/null \
+	  -p 'pack-stats,pack-greedily{packed-sizes=8,16,16 mmt4d-layout=true},propagate-packs,canonicalize,specialize-mmt4d,pack-stats'
+	$(BIN)/pack-run examples/mlp.mlir --entry mlp --seed 0
+	$(BIN)/pack-run examples/mlp.mlir --entry mlp --seed 0 --backend c --check --threads 1 --time 50
 
 test: setup unit lit
 

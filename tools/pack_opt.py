@@ -9,7 +9,6 @@ Every error a user can cause is printed as `file:line:col: error: message`
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Sequence
@@ -116,18 +115,19 @@ class PackOptMain(xDSLOptMain):
         self.write_output(out.getvalue())
 
     def write_output(self, text: str) -> None:
-        """Write to -o (atomically, so a failed run never clobbers it) or stdout."""
+        """Write to -o or stdout.
+
+        Called only once every chunk succeeded, so a failed run never touches
+        the output file (not even when it is the input). Written in place, not
+        renamed over, so devices, pipes, links and permissions stay as they are.
+        """
         if self.args.output_file is None:
             sys.stdout.write(text)
             return
-        tmp = f"{self.args.output_file}.tmp{os.getpid()}"
         try:
-            with open(tmp, "w", encoding="utf-8") as f:
+            with open(self.args.output_file, "w", encoding="utf-8") as f:
                 f.write(text)
-            os.replace(tmp, self.args.output_file)
         except OSError as err:
-            if os.path.exists(tmp):
-                os.remove(tmp)
             raise ToolError(
                 f"cannot write '{self.args.output_file}': {err.strerror or err}"
             ) from None
