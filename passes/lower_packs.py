@@ -13,13 +13,15 @@ and each such group becomes an `scf.for` nest copying `%src` into `%dst`:
 - pack: loops over the packed destination in its memory order (outer dims in
   `outer_dims_perm` order, then the inner tiles), so the innermost loop writes
   contiguous elements; the source index of a tiled dim is `q * tile + l`.
-  When a tile does not divide its dim, the destination is first filled with
-  the padding value and the inner-tile loop of that dim stops at
-  `min(tile, size - q * tile)`.
+  When a tile does not divide its dim, the loop over that dim's tiles is
+  split: the full tiles (constant inner extents, which the C compiler
+  unrolls), then the partial last tile, whose inner loop copies the elements
+  that exist and then stores the padding value into the rest of the tile
+  (each destination element is written once).
 - unpack: loops over the unpacked destination in its memory order, every tiled
-  dim split into `q` (tile index) and `l` (index in the tile, bounded the same
-  way), so the innermost loop writes contiguous elements and reads the tile
-  row.
+  dim split into `q` (tile index) and `l` (index in the tile; the partial last
+  tile is a separate loop with its own constant extent), so the innermost loop
+  writes contiguous elements and reads the tile row.
 
 Loops of extent 1 are not emitted; loops carry `packdialect.parallel`.
 Packs on plain tensors (not bufferized) are left alone in this mode.
@@ -40,7 +42,7 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder
 from xdsl.context import Context
-from xdsl.dialects import arith, bufferization, memref, tensor
+from xdsl.dialects import bufferization, memref, tensor
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
@@ -48,11 +50,13 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     MemRefType,
     ModuleOp,
+    NoneAttr,
+    StridedLayoutAttr,
     TensorType,
     i64,
 )
 from xdsl.dialects.linalg.ops import CopyOp, TransposeOp
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -68,7 +72,6 @@ from passes.linalg_to_loops import (
     IndexConstants,
     add_index,
     build_for,
-    build_nest,
     mul_index,
 )
 
@@ -135,31 +138,24 @@ def relayout_facts(op: RelayoutOp) -> Relayout:
 # ---------------------------------------------------------------------------
 
 
-def _tile_extent(
-    b: Builder, c: IndexConstants, facts: Relayout, dim: int, start: SSAValue
-) -> int | SSAValue:
-    """Extent of the inner-tile loop of `dim` for the tile starting at `start`:
-    the tile, or min(tile, size - start) when the last tile is partial."""
-    i = facts.tile_of(dim)
-    assert i is not None
-    tile = facts.tiles[i]
-    if not facts.is_padded(dim):
-        return tile
-    rest = b.insert(arith.SubiOp(c(facts.shape[dim]), start)).result
-    return b.insert(arith.MinSIOp(c(tile), rest)).result
-
-
-def _fill(b: Builder, c: IndexConstants, dest: SSAValue, value: SSAValue) -> None:
-    """Store `value` into every element of `dest`."""
-    dest_type = dest.type
-    assert isinstance(dest_type, MemRefType)
-    shape = list(dest_type.get_shape())
-
-    def body(bb: Builder, ivs, _):
-        bb.insert(memref.StoreOp.get(value, dest, ivs))
-        return []
-
-    build_nest(b, c, shape, [True] * len(shape), [], body)
+def memref_strides(value_type: Attribute) -> tuple[int, ...] | None:
+    """Static element strides of a memref type, else None."""
+    if not isinstance(value_type, MemRefType):
+        return None
+    layout = value_type.layout
+    shape = value_type.get_shape()
+    if isinstance(layout, NoneAttr):
+        strides, running = [], 1
+        for size in reversed(shape):
+            strides.append(running)
+            running *= size
+        return tuple(reversed(strides))
+    if isinstance(layout, StridedLayoutAttr):
+        strides = layout.get_strides()
+        if any(s is None for s in strides):
+            return None
+        return tuple(s for s in strides if s is not None)
+    return None
 
 
 def _loop(
@@ -168,11 +164,15 @@ def _loop(
     extent: int | SSAValue,
     body,
     parallel: bool = True,
+    start: int = 0,
 ) -> None:
-    """A loop from 0 to `extent` (no loop when the extent is the constant 1)."""
+    """A loop from `start` to `extent` (none for one iteration, nothing for
+    none)."""
     if isinstance(extent, int):
-        if extent == 1:
-            body(b, c(0))
+        if extent <= start:
+            return
+        if extent - start == 1:
+            body(b, c(start))
             return
         extent = c(extent)
 
@@ -180,7 +180,99 @@ def _loop(
         body(bb, iv)
         return []
 
-    build_for(b, c(0), extent, c(1), [], wrapped, parallel)
+    build_for(b, c(start), extent, c(1), [], wrapped, parallel)
+
+
+def _tiles(facts: Relayout, dim: int, body) -> None:
+    """Call `body(first, last, extent)` for the full tiles of `dim` (tile
+    indices [first, last), `extent` elements each) and then its partial tile."""
+    i = facts.tile_of(dim)
+    assert i is not None
+    tile = facts.tiles[i]
+    full, rest = divmod(facts.shape[dim], tile)
+    if full:
+        body(0, full, tile)
+    if rest:
+        body(full, full + 1, rest)
+
+
+PackLoop = tuple[str, int]
+"""A loop of a pack nest: ("q", dim) over the tiles of unpacked dim `dim` (its
+elements if untiled), or ("l", i) over the elements of inner tile `i`."""
+
+
+def source_order(facts: Relayout, src_strides: Sequence[int]) -> list[PackLoop]:
+    """The loops of an unpadded pack, the destination's innermost one last
+    (contiguous stores) and the others by decreasing source stride, so the
+    source is read in as few streams as possible (a [K][N] -> [N/n0][K][n0]
+    pack then reads whole rows of the source instead of n0-wide columns)."""
+    rank = facts.rank
+    dest_order: list[PackLoop] = [("q", facts.perm[j]) for j in range(rank)]
+    dest_order += [("l", i) for i in range(len(facts.tiles))]
+
+    def extent(loop: PackLoop) -> int:
+        kind, at = loop
+        return facts.outer_extent(at) if kind == "q" else facts.tiles[at]
+
+    loops = [loop for loop in dest_order if extent(loop) > 1]
+    if len(loops) < 2:
+        return loops
+
+    def stride(loop: PackLoop) -> int:
+        kind, at = loop
+        if kind == "l":
+            return src_strides[facts.inner_dims_pos[at]]
+        tile = facts.tile_of(at)
+        return src_strides[at] * (1 if tile is None else facts.tiles[tile])
+
+    outer = sorted(loops[:-1], key=stride, reverse=True)
+    return [*outer, loops[-1]]
+
+
+def emit_pack_loops_in_order(
+    b: Builder,
+    c: IndexConstants,
+    facts: Relayout,
+    src: SSAValue,
+    dest: SSAValue,
+    order: Sequence[PackLoop],
+) -> None:
+    """Loops (in `order`) that pack `src` into `dest` when no tile is partial."""
+    assert not facts.needs_padding
+    ivs: dict[PackLoop, SSAValue] = {}
+
+    def iv(loop: PackLoop) -> SSAValue:
+        return ivs[loop] if loop in ivs else c(0)
+
+    def store(bb: Builder) -> None:
+        src_idx = []
+        for dim in range(facts.rank):
+            tile = facts.tile_of(dim)
+            if tile is None:
+                src_idx.append(iv(("q", dim)))
+                continue
+            start = mul_index(bb, c, iv(("q", dim)), facts.tiles[tile])
+            src_idx.append(add_index(bb, c, start, iv(("l", tile))))
+        dest_idx = [iv(("q", facts.perm[j])) for j in range(facts.rank)]
+        dest_idx += [iv(("l", i)) for i in range(len(facts.tiles))]
+        value = bb.insert(memref.LoadOp.get(src, src_idx)).res
+        bb.insert(memref.StoreOp.get(value, dest, dest_idx))
+
+    def level(bb: Builder, depth: int) -> None:
+        if depth == len(order):
+            store(bb)
+            return
+        loop = order[depth]
+        kind, at = loop
+        extent = facts.outer_extent(at) if kind == "q" else facts.tiles[at]
+
+        def body(bl: Builder, value: SSAValue) -> None:
+            ivs[loop] = value
+            level(bl, depth + 1)
+
+        _loop(bb, c, extent, body)
+
+    level(b, 0)
 
 
 def emit_pack_loops(
@@ -192,16 +284,22 @@ def emit_pack_loops(
     pad: SSAValue | None,
 ) -> None:
     """Loops that pack buffer `src` into buffer `dest` (see module docstring)."""
-    if facts.needs_padding:
-        if pad is None:
-            raise PassFailedException(
-                "lower-packs: linalg.pack needs a padding_value for partial tiles"
-            )
-        _fill(b, c, dest, pad)
+    if facts.needs_padding and pad is None:
+        raise PassFailedException(
+            "lower-packs: linalg.pack needs a padding_value for partial tiles"
+        )
+    strides = memref_strides(src.type)
+    if not facts.needs_padding and strides is not None:
+        emit_pack_loops_in_order(b, c, facts, src, dest, source_order(facts, strides))
+        return
     n = facts.rank
     q: dict[int, SSAValue] = {}
     start: dict[int, SSAValue] = {}
+    extent: dict[int, int] = {}
     l_ivs: list[SSAValue] = []
+
+    def dest_index() -> list[SSAValue]:
+        return [q[facts.perm[j]] for j in range(n)] + list(l_ivs)
 
     def store(bb: Builder) -> None:
         src_idx = []
@@ -211,8 +309,21 @@ def emit_pack_loops(
                 q[dim] if i is None else add_index(bb, c, start[dim], l_ivs[i])
             )
         value = bb.insert(memref.LoadOp.get(src, src_idx)).res
-        dest_idx = [q[facts.perm[j]] for j in range(n)] + list(l_ivs)
-        bb.insert(memref.StoreOp.get(value, dest, dest_idx))
+        bb.insert(memref.StoreOp.get(value, dest, dest_index()))
+
+    def padding(bb: Builder, i: int) -> None:
+        """Pad the rest of the tile: inner loops i.. over whole tiles."""
+        if i == len(facts.tiles):
+            assert pad is not None
+            bb.insert(memref.StoreOp.get(pad, dest, dest_index()))
+            return
+
+        def body(bl: Builder, iv: SSAValue) -> None:
+            l_ivs.append(iv)
+            padding(bl, i + 1)
+            l_ivs.pop()
+
+        _loop(bb, c, facts.tiles[i], body)
 
     def inner(bb: Builder, i: int) -> None:
         if i == len(facts.tiles):
@@ -221,12 +332,18 @@ def emit_pack_loops(
         dim = facts.inner_dims_pos[i]
         start[dim] = mul_index(bb, c, q[dim], facts.tiles[i])
 
-        def body(bl: Builder, iv: SSAValue) -> None:
+        def copy(bl: Builder, iv: SSAValue) -> None:
             l_ivs.append(iv)
             inner(bl, i + 1)
             l_ivs.pop()
 
-        _loop(bb, c, _tile_extent(bb, c, facts, dim, start[dim]), body)
+        def fill(bl: Builder, iv: SSAValue) -> None:
+            l_ivs.append(iv)
+            padding(bl, i + 1)
+            l_ivs.pop()
+
+        _loop(bb, c, extent[dim], copy)
+        _loop(bb, c, facts.tiles[i], fill, start=extent[dim])
 
     def outer(bb: Builder, j: int) -> None:
         if j == n:
@@ -238,7 +355,15 @@ def emit_pack_loops(
             q[dim] = iv
             outer(bl, j + 1)
 
-        _loop(bb, c, facts.outer_extent(dim), body)
+        if facts.tile_of(dim) is None:
+            _loop(bb, c, facts.outer_extent(dim), body)
+            return
+
+        def piece(first: int, last: int, elements: int) -> None:
+            extent[dim] = elements
+            _loop(bb, c, last, body, start=first)
+
+        _tiles(facts, dim, piece)
 
     outer(b, 0)
 
@@ -272,18 +397,21 @@ def emit_unpack_loops(
             _loop(bb, c, facts.shape[dim], plain)
             return
 
-        def tile(bt: Builder, qv: SSAValue) -> None:
-            q[dim] = qv
-            begin = mul_index(bt, c, qv, facts.tiles[i])
+        def piece(first: int, last: int, elements: int) -> None:
+            def tile(bt: Builder, qv: SSAValue) -> None:
+                q[dim] = qv
+                begin = mul_index(bt, c, qv, facts.tiles[i])
 
-            def element(bl: Builder, lv: SSAValue) -> None:
-                l_ivs[i] = lv
-                x[dim] = add_index(bl, c, begin, lv)
-                level(bl, dim + 1)
+                def element(bl: Builder, lv: SSAValue) -> None:
+                    l_ivs[i] = lv
+                    x[dim] = add_index(bl, c, begin, lv)
+                    level(bl, dim + 1)
 
-            _loop(bt, c, _tile_extent(bt, c, facts, dim, begin), element)
+                _loop(bt, c, elements, element)
 
-        _loop(bb, c, facts.outer_extent(dim), tile)
+            _loop(bb, c, last, tile, start=first)
+
+        _tiles(facts, dim, piece)
 
     level(b, 0)
 

@@ -9,8 +9,10 @@
    pairs cancel);
 3. `specialize-mmt4d`: packed generics with mmt4d maps -> `linalg.mmt4d`;
 4. `bufferize`: tensors -> memrefs, results -> out-parameters;
-5. `lower-packs`: pack/unpack -> loops;
-6. `vectorize-mmt4d{target=T}`: packed contractions -> vector kernels;
+5. `vectorize-mmt4d{target=T}`: packed contractions -> vector kernels, which
+   absorb the unpack of their result (the last k block stores into its
+   destination) and read an operand unpacked where that beats packing it;
+6. `lower-packs`: the remaining pack/unpack -> loops;
 7. `linalg-to-loops`: every other linalg op -> scalar loops;
 8. `parallelize{threads=N}`: outermost parallel loops -> scf.parallel;
 9. `canonicalize`, `cse`.
@@ -19,6 +21,8 @@ Steps 1-3 are skipped when their pass is not registered (or `pack=false`).
 Options: `target` (default host), `threads` (default 0: OpenMP's default;
 1: sequential), `pack` (default true), `tile-k` (vectorize-mmt4d's k blocking,
 0 = automatic), `order` (vectorize-mmt4d's loop order, default its own),
+`fuse` (vectorize-mmt4d's pack/unpack absorption: auto, never, always),
+`tile-m` (vectorize-mmt4d's m blocking in row tiles, 0 = automatic),
 `min-work` (parallelize's threshold, default 32768).
 """
 
@@ -60,6 +64,8 @@ def cpu_passes(
     tile_k: int = 0,
     min_work: int = 32768,
     order: str = "",
+    fuse: str = "auto",
+    tile_m: int = 0,
 ) -> list[ModulePass]:
     """The passes of `cpu-pipeline` for these options, in order."""
     if target not in CPU_TARGETS:
@@ -77,8 +83,17 @@ def cpu_passes(
         ]
     stages += [
         ("bufferize", {}),
+        (
+            "vectorize-mmt4d",
+            {
+                "target": target,
+                "tile_k": tile_k,
+                "tile_m": tile_m,
+                "fuse": fuse,
+                **_order(order),
+            },
+        ),
         ("lower-packs", {}),
-        ("vectorize-mmt4d", {"target": target, "tile_k": tile_k, **_order(order)}),
         ("linalg-to-loops", {}),
         ("parallelize", {"threads": threads, "min_work": min_work}),
         ("canonicalize", {}),
@@ -105,10 +120,19 @@ class CpuPipelinePass(ModulePass):
     tile_k: int = 0
     min_work: int = 32768
     order: str = ""
+    fuse: str = "auto"
+    tile_m: int = 0
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         stages = cpu_passes(
-            self.target, self.threads, self.pack, self.tile_k, self.min_work, self.order
+            self.target,
+            self.threads,
+            self.pack,
+            self.tile_k,
+            self.min_work,
+            self.order,
+            self.fuse,
+            self.tile_m,
         )
         for stage in stages:
             stage.apply(ctx, op)

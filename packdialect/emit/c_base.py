@@ -30,6 +30,7 @@ class EmitterBase:
     globals: dict[str, Operation]
     global_symbols: dict[str, str]
     uses_intrinsics: bool
+    scratch_slots: dict[SSAValue, str]
 
     def line(self, text: str) -> None:
         """Append one line of C at the current indentation."""

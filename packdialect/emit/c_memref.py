@@ -47,6 +47,42 @@ static inline void *pdh_alloc(size_t align, size_t bytes) {
 }
 """
 
+SCRATCH_MIN_BYTES = 4096
+"""An alloc freed in its own block, this large or larger (or of dynamic size),
+is a cached scratch buffer (see `_SCRATCH_HELPER`)."""
+
+_HUGE_PAGE_BYTES = 1 << 21
+
+_SCRATCH_HELPER = f"""\
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+// A scratch buffer cached across calls, one per alloc site and thread: no
+// malloc, no page faults and warm TLB entries on every call after the first.
+// A call that finds it busy (recursion) gets a buffer of its own.
+typedef struct {{ void *ptr; size_t bytes; size_t align; int busy; }} pdh_scratch_t;
+static inline void *pdh_scratch(pdh_scratch_t *slot, size_t align, size_t bytes) {{
+  if (slot->busy) return pdh_alloc(align, bytes);
+  if (slot->bytes < bytes || slot->align < align || !slot->ptr) {{
+    free(slot->ptr);
+    size_t huge = bytes >= {_HUGE_PAGE_BYTES}u ? {_HUGE_PAGE_BYTES}u : align;
+    size_t grain = huge > align ? huge : align;
+    slot->ptr = pdh_alloc(grain, bytes);
+    slot->bytes = bytes;
+    slot->align = align;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (grain >= {_HUGE_PAGE_BYTES}u) madvise(slot->ptr, (bytes + grain - 1) / grain * grain, MADV_HUGEPAGE);
+#endif
+  }}
+  slot->busy = 1;
+  return slot->ptr;
+}}
+static inline void pdh_scratch_release(pdh_scratch_t *slot, void *p) {{
+  if (slot->busy && p == slot->ptr) slot->busy = 0;
+  else free(p);
+}}
+"""
+
 
 @dataclass(frozen=True)
 class MemRefView:
@@ -247,7 +283,15 @@ class MemRefEmitterMixin(EmitterBase):
             if isinstance(count, int)
             else f"(size_t){ix.atom(count)} * {elem_size}"
         )
-        name = self._declare_pointer(t.element_type, f"{helper}({align}, {nbytes})")
+        if _is_scratch(op, nbytes):
+            slot = self.fresh("pds")
+            self.scratch_slots[op.results[0]] = slot
+            scratch = self.helpers.require("pdh_scratch", lambda: _SCRATCH_HELPER)
+            self.line(f"static _Thread_local pdh_scratch_t {slot};")
+            call = f"{scratch}(&{slot}, {align}, {nbytes})"
+        else:
+            call = f"{helper}({align}, {nbytes})"
+        name = self._declare_pointer(t.element_type, call)
         self.bind(
             op.results[0],
             MemRefView(name, t.element_type, tuple(sizes), tuple(strides), name),
@@ -268,7 +312,12 @@ class MemRefEmitterMixin(EmitterBase):
         )
 
     def _emit_dealloc(self, op: Operation) -> None:
-        self.line(f"free({self.view(op.operands[0]).ptr});")
+        pointer = self.view(op.operands[0]).ptr
+        slot = self.scratch_slots.get(op.operands[0])
+        if slot is not None:
+            self.line(f"pdh_scratch_release(&{slot}, {pointer});")
+            return
+        self.line(f"free({pointer});")
 
     # -- globals ----------------------------------------------------------------
 
@@ -425,6 +474,18 @@ class MemRefEmitterMixin(EmitterBase):
         indices: list[ix.Index] = list(ivs)
         self.line(f"{target.element(indices)} = {source.element(indices)};")
         self.indent -= len(ivs)
+
+
+def _is_scratch(op: Operation, nbytes: int | str) -> bool:
+    """Whether an alloc is a cached scratch buffer: large (or dynamic) and
+    deallocated in its own block, so its lifetime is one execution of it."""
+    if isinstance(nbytes, int) and nbytes < SCRATCH_MIN_BYTES:
+        return False
+    block = op.parent_block()
+    return any(
+        use.operation.name == "memref.dealloc" and use.operation.parent_block() is block
+        for use in op.results[0].uses
+    )
 
 
 def _reassociation(op: Operation) -> list[list[int]]:

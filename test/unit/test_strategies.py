@@ -70,7 +70,7 @@ def matmul(m, n, k, types="f32") -> Contraction:
         ("generic", "generic", (512, 512, 512), "f32", (8, 8, 1)),
         ("avx2", "avx2", (512, 512, 512), "f32", (6, 16, 1)),
         ("avx2", "avx2", (512, 512, 512), "i8", (6, 16, 2)),
-        ("avx512", "avx512", (1023, 127, 255), "f32", (8, 32, 1)),
+        ("avx512", "avx512", (1023, 127, 255), "f32", (14, 32, 1)),
         ("avx512", "avx512", (512, 512, 512), "f64", (8, 16, 1)),
         ("avx512", "avx512", (512, 512, 512), "f16", (8, 32, 1)),
         ("avx512", "avx512", (512, 512, 512), "f16f16", (8, 64, 1)),
@@ -84,7 +84,7 @@ def matmul(m, n, k, types="f32") -> Contraction:
         ("wmma", "cuda-wmma", (512, 512, 512), "f32", (16, 16, 8)),
         ("wmma", "cuda-wmma", (512, 512, 512), "f64", (8, 8, 4)),
         # dynamic sizes keep the table tile
-        ("avx512", "avx512", (None, None, None), "f32", (8, 32, 1)),
+        ("avx512", "avx512", (None, None, None), "f32", (14, 32, 1)),
     ],
 )
 def test_builtin_tiles(strategy, target, shape, types, expected):
@@ -99,9 +99,9 @@ def test_builtin_tiles(strategy, target, shape, types, expected):
 @pytest.mark.parametrize(
     "strategy, shape, types, expected, note",
     [
-        ("avx512", (4, 1024, 1024), "f32", (4, 32, 1), "narrow M=4: m0=4 instead of 8"),
+        ("avx512", (4, 1024, 1024), "f32", (4, 32, 1), "narrow M=4: m0=4 instead of 14"),
         ("avx512", (1, 512, 512), "f32", (1, 32, 1), "narrow M=1"),
-        ("avx512", (1024, 3, 64), "f32", (8, 4, 1), "narrow N=3: n0=4 instead of 32"),
+        ("avx512", (1024, 3, 64), "f32", (14, 4, 1), "narrow N=3: n0=4 instead of 32"),
         ("avx512", (5, 7, 3), "i8", (5, 8, 2), "narrow N=7: n0=8"),
         ("avx2", (4, 64, 64), "f32", (4, 16, 1), "narrow M=4: m0=4 instead of 6"),
         ("amx", (4, 256, 256), "bf16", (4, 16, 32), "narrow M=4: m0=4 instead of 16"),
@@ -156,9 +156,9 @@ def test_avx512_bf16_without_avx512bf16_uses_k0_1():
 
 def test_amx_falls_back_to_avx512_for_f32():
     choice = choose(matmul(256, 256, 256, "f32"), "amx", "amx")
-    assert choice is not None and choice.packed_sizes == (8, 32, 1)
+    assert choice is not None and choice.packed_sizes == (14, 32, 1)
     assert choice.reason.startswith(
-        "amx: no tile for f32 x f32 -> f32; falling back to avx512: 8x32x1"
+        "amx: no tile for f32 x f32 -> f32; falling back to avx512: 14x32x1"
     )
 
 

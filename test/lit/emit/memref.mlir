@@ -56,3 +56,25 @@ func.func @reshape(%a: memref<?x4xf32>, %o: memref<6x5xf32>) {
   memref.store %y, %e[%c0, %c3, %c1] : memref<2x3x5xf32>
   func.return
 }
+
+// A large alloc freed in its own block is a scratch buffer cached across
+// calls (one per alloc site and thread: no malloc or page faults after the
+// first call); a small one stays malloc/free.
+
+// CHECK-LABEL: void pd_cached(float *restrict arg0) {
+// CHECK:         static _Thread_local pdh_scratch_t [[SLOT:pds[0-9]+]];
+// CHECK-NEXT:    float *[[BIG:v[0-9]+]] = pdh_scratch(&[[SLOT]], 64, 65536);
+// CHECK:         float *[[SMALL:v[0-9]+]] = pdh_alloc(64, 64);
+// CHECK:         free([[SMALL]]);
+// CHECK-NEXT:    pdh_scratch_release(&[[SLOT]], [[BIG]]);
+func.func @cached(%o: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %big = memref.alloc() : memref<16384xf32>
+  %small = memref.alloc() : memref<16xf32>
+  %x = memref.load %big[%c0] : memref<16384xf32>
+  memref.store %x, %small[%c0] : memref<16xf32>
+  "memref.copy"(%small, %o) : (memref<16xf32>, memref<16xf32>) -> ()
+  memref.dealloc %small : memref<16xf32>
+  memref.dealloc %big : memref<16384xf32>
+  func.return
+}

@@ -2,33 +2,39 @@
 
 // A bufferized pack (the form `bufferize` leaves) becomes loops over the
 // packed destination in memory order. The tiles do not divide the source:
-// the destination is filled with the padding value first, and the inner-tile
-// loops stop at min(tile, size - start).
+// the loop over each padded dim's tiles is split into the full tiles
+// (constant inner extents) and the partial last tile, whose inner loop
+// copies the elements that exist and stores the padding value into the rest
+// of the tile: every destination element is written once, no fill first.
 
 // CHECK-LABEL: func.func @pack_padded
 // CHECK-SAME:    (%[[SRC:.+]]: memref<5x7xf32>, %[[DST:.+]]: memref<4x2x2x3xf32>)
 // CHECK-DAG:     %[[PAD:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK-DAG:     %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
 // CHECK-DAG:     %[[C2:.+]] = arith.constant 2 : index
 // CHECK-DAG:     %[[C3:.+]] = arith.constant 3 : index
-// CHECK-DAG:     %[[C5:.+]] = arith.constant 5 : index
-// CHECK-DAG:     %[[C7:.+]] = arith.constant 7 : index
-// CHECK:         memref.store %[[PAD]], %[[DST]]
-// CHECK:         scf.for %[[Q1:.+]] = %[[C0]] to %{{.+}} step
-// CHECK-NEXT:      scf.for %[[Q0:.+]] = %[[C0]] to %[[C2]] step
-// CHECK-NEXT:        %[[S1:.+]] = arith.muli %[[Q1]], %[[C2]] : index
-// CHECK-NEXT:        %[[R1:.+]] = arith.subi %[[C7]], %[[S1]] : index
-// CHECK-NEXT:        %[[E1:.+]] = arith.minsi %[[C2]], %[[R1]] : index
-// CHECK-NEXT:        scf.for %[[L1:.+]] = %[[C0]] to %[[E1]] step
-// CHECK-NEXT:          %[[S0:.+]] = arith.muli %[[Q0]], %[[C3]] : index
-// CHECK-NEXT:          %[[R0:.+]] = arith.subi %[[C5]], %[[S0]] : index
-// CHECK-NEXT:          %[[E0:.+]] = arith.minsi %[[C3]], %[[R0]] : index
-// CHECK-NEXT:          scf.for %[[L0:.+]] = %[[C0]] to %[[E0]] step
-// CHECK-NEXT:            %[[X0:.+]] = arith.addi %[[S0]], %[[L0]] : index
-// CHECK-NEXT:            %[[X1:.+]] = arith.addi %[[S1]], %[[L1]] : index
-// CHECK-NEXT:            %[[V:.+]] = memref.load %[[SRC]][%[[X0]], %[[X1]]] : memref<5x7xf32>
-// CHECK-NEXT:            memref.store %[[V]], %[[DST]][%[[Q1]], %[[Q0]], %[[L1]], %[[L0]]] : memref<4x2x2x3xf32>
-// CHECK-NEXT:          } {packdialect.parallel}
+// CHECK-DAG:     %[[C6:.+]] = arith.constant 6 : index
+// CHECK-NOT:     memref.store %[[PAD]]
+// CHECK:         scf.for %[[Q1:.+]] = %[[C0]] to %[[C3]] step %[[C1]] {
+// CHECK-NEXT:      %[[S1:.+]] = arith.muli %[[Q1]], %[[C2]] : index
+// CHECK-NEXT:      scf.for %[[L1:.+]] = %[[C0]] to %[[C2]] step %[[C1]] {
+// CHECK-NEXT:        scf.for %[[L0:.+]] = %[[C0]] to %[[C3]] step %[[C1]] {
+// CHECK-NEXT:          %[[X1:.+]] = arith.addi %[[S1]], %[[L1]] : index
+// CHECK-NEXT:          %[[V:.+]] = memref.load %[[SRC]][%[[L0]], %[[X1]]] : memref<5x7xf32>
+// CHECK-NEXT:          memref.store %[[V]], %[[DST]][%[[Q1]], %[[C0]], %[[L1]], %[[L0]]] : memref<4x2x2x3xf32>
+// CHECK-NEXT:        } {packdialect.parallel}
+// CHECK-NEXT:      } {packdialect.parallel}
+// The partial tile along dim 0 (rows 3..4 of the source, then padding):
+// CHECK:           scf.for %[[M1:.+]] = %[[C0]] to %[[C2]] step %[[C1]] {
+// CHECK-NEXT:        scf.for %[[M0:.+]] = %[[C0]] to %[[C2]] step %[[C1]] {
+// CHECK:               memref.store %{{.+}}, %[[DST]][%[[Q1]], %[[C1]], %[[M1]], %[[M0]]]
+// CHECK:             } {packdialect.parallel}
+// CHECK-NEXT:        memref.store %[[PAD]], %[[DST]][%[[Q1]], %[[C1]], %[[M1]], %[[C2]]]
+// CHECK:         } {packdialect.parallel}
+// The partial tile along dim 1 (column 6, then padding):
+// CHECK:         memref.load %[[SRC]][%{{.+}}, %[[C6]]]
+// CHECK:         memref.store %[[PAD]], %[[DST]][%[[C3]], %[[C0]], %[[C1]], %{{.+}}]
 // CHECK-NOT:     linalg.pack
 // CHECK-NOT:     bufferization
 func.func @pack_padded(%src: memref<5x7xf32>, %dst: memref<4x2x2x3xf32>) {
@@ -37,6 +43,29 @@ func.func @pack_padded(%src: memref<5x7xf32>, %dst: memref<4x2x2x3xf32>) {
   %d = bufferization.to_tensor %dst restrict writable : memref<4x2x2x3xf32> to tensor<4x2x2x3xf32>
   %p = linalg.pack %s padding_value(%pad : f32) outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [2, 3] into %d : tensor<5x7xf32> -> tensor<4x2x2x3xf32>
   bufferization.materialize_in_destination %p in restrict writable %dst : (tensor<4x2x2x3xf32>, memref<4x2x2x3xf32>) -> ()
+  return
+}
+
+// -----
+
+// An unpadded pack whose innermost tile is a row segment of the source
+// ([K][N] -> [N/n0][K][n0][1], the RHS of an mmt4d): the destination's
+// innermost loop stays innermost (contiguous stores, contiguous loads), the
+// others go by decreasing source stride, so the source is read row by row
+// (one stream) instead of in n0-wide columns.
+
+// CHECK-LABEL: func.func @pack_rows_in_source_order
+// CHECK-SAME:    (%[[SRC:.+]]: memref<8x64xf32>, %[[DST:.+]]: memref<2x8x32x1xf32>)
+// CHECK:         scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step
+// CHECK-NEXT:      scf.for %[[N:.+]] = %{{.+}} to %{{.+}} step
+// CHECK-NEXT:        scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step
+// CHECK:               %[[V:.+]] = memref.load %[[SRC]][%[[K]], %{{.+}}] : memref<8x64xf32>
+// CHECK-NEXT:          memref.store %[[V]], %[[DST]][%[[N]], %[[K]], %[[J]], %{{.+}}] : memref<2x8x32x1xf32>
+func.func @pack_rows_in_source_order(%src: memref<8x64xf32>, %dst: memref<2x8x32x1xf32>) {
+  %s = bufferization.to_tensor %src restrict : memref<8x64xf32> to tensor<8x64xf32>
+  %d = bufferization.to_tensor %dst restrict writable : memref<2x8x32x1xf32> to tensor<2x8x32x1xf32>
+  %p = linalg.pack %s outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [32, 1] into %d : tensor<8x64xf32> -> tensor<2x8x32x1xf32>
+  bufferization.materialize_in_destination %p in restrict writable %dst : (tensor<2x8x32x1xf32>, memref<2x8x32x1xf32>) -> ()
   return
 }
 

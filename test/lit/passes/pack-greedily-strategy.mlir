@@ -9,7 +9,7 @@
 
 // GENERIC-REPORT: pack-greedily: {{.*}}: @matmul: linalg.matmul: packed matmul m=d0 (64) n=d1 (96) k=d2 (32) f32 x f32 -> f32 with packed-sizes=8,8,1 inner-dims-order=0,1,2 mmt4d-layout=true (generic: 8x8x1
 // GENERIC-REPORT: pack-greedily: {{.*}}: @narrow_m: linalg.matmul: packed matmul m=d0 (4) {{.*}} with packed-sizes=4,8,1 {{.*}}narrow M=4: m0=4 instead of 8
-// AVX512-REPORT: pack-greedily: {{.*}}: @matmul: linalg.matmul: packed {{.*}} with packed-sizes=8,32,1 inner-dims-order=0,1,2 mmt4d-layout=true (avx512: 8x32x1
+// AVX512-REPORT: pack-greedily: {{.*}}: @matmul: linalg.matmul: packed {{.*}} with packed-sizes=14,32,1 inner-dims-order=0,1,2 mmt4d-layout=true (avx512: 14x32x1
 // AVX512-REPORT: pack-greedily: {{.*}}: @narrow_m: linalg.matmul: packed {{.*}} with packed-sizes=4,32,1
 
 // GENERIC-LABEL: func.func @matmul(
