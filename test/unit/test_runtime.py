@@ -305,15 +305,7 @@ def test_aligned_empty():
     assert aligned_empty((0, 4), np.dtype(np.int8)).shape == (0, 4)
 
 
-def _has_pipeline() -> bool:
-    try:
-        return runtime._default_pipeline(None) == "cpu-pipeline"
-    except CompileError:
-        return False
-
-
 @needs_cc
-@pytest.mark.skipif(not _has_pipeline(), reason="cpu-pipeline not available yet")
 def test_tensor_function_through_the_default_pipeline():
     module = compile(TENSOR_ADD)
     a = RNG.standard_normal(4).astype(np.float32)
