@@ -199,6 +199,8 @@ class _ArgSpec:
     expected: str = ""
     scalar: Any = None
     """The ctypes type of a scalar argument."""
+    bf16: bool = False
+    """A bf16 memref: float32 inputs (the interpreter's carrier) are converted."""
 
 
 class CompiledFunction:
@@ -247,7 +249,8 @@ class CompiledFunction:
         expected = (
             f"memref<{dims + 'x' if dims else ''}{t.element_type}> (numpy {dtypes[0]})"
         )
-        return _ArgSpec(where, True, output, dtypes, shape, expected)
+        bf16 = isinstance(t.element_type, BFloat16Type)
+        return _ArgSpec(where, True, output, dtypes, shape, expected, bf16=bf16)
 
     def _check_callable(self) -> str | None:
         for index, t in enumerate(self._inputs):
@@ -292,10 +295,12 @@ class CompiledFunction:
         ]
         if explicit and self.num_outputs:
             self._check_outputs_do_not_alias(passed)
+        # Outputs the C code wrote into a converted copy are copied back; inputs
+        # are read-only, so their copies (and bf16 conversions) stay private.
         copies = [
             (original, array)
-            for original, array in zip(args, passed, strict=True)
-            if array is not original and isinstance(original, np.ndarray)
+            for spec, original, array in zip(self._specs, args, passed, strict=True)
+            if spec.output and array is not original and isinstance(original, np.ndarray)
         ]
         return PreparedCall(self, args, passed, self._c_arguments(passed), copies)
 
@@ -400,6 +405,8 @@ def _prepare_array(spec: _ArgSpec, value: Any) -> Any:
             value = np.asarray(value, dtype=spec.dtypes[0])
         except (TypeError, ValueError) as error:
             raise ArgumentError(f"{spec.where}: expected {spec.expected}") from error
+    if spec.bf16 and not spec.output and value.dtype == np.float32:
+        value = bf16_bits(value)
     if value.dtype not in spec.dtypes:
         raise ArgumentError(
             f"{spec.where}: expected {spec.expected}, got dtype {value.dtype}"
@@ -415,6 +422,14 @@ def _prepare_array(spec: _ArgSpec, value: Any) -> Any:
     if flags.c_contiguous and flags.aligned:
         return value
     return np.require(value, requirements=["C", "A"])
+
+
+def bf16_bits(values: np.ndarray) -> np.ndarray:
+    """float32 values rounded to bf16 (ties to even) as raw uint16 bits."""
+    from packdialect.interpreter import round_to_bf16
+
+    rounded = np.ascontiguousarray(round_to_bf16(values), dtype=np.float32)
+    return (rounded.view(np.uint32) >> np.uint32(16)).astype(np.uint16)
 
 
 def _prepare_scalar(spec: _ArgSpec, value: Any) -> Any:

@@ -336,3 +336,36 @@ func.func @fill(%o: memref<64xi32>) {
     module.fill(out)
     np.testing.assert_array_equal(out, np.arange(64))
     assert module.threads == 2
+
+
+BF16_MATMUL = """
+func.func @mm(%a: tensor<8x16xbf16>, %b: tensor<16x8xbf16>) -> tensor<8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %init = tensor.empty() : tensor<8x8xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<8x16xbf16>, tensor<16x8xbf16>)
+                     outs(%acc : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %c : tensor<8x8xf32>
+}
+"""
+
+
+def _to_bf16(x: np.ndarray) -> np.ndarray:
+    """Round float32 to bf16 (ties to even) with plain integer arithmetic."""
+    bits = x.astype(np.float32).view(np.uint32).astype(np.uint64)
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return bits.astype(np.uint32).view(np.float32)
+
+
+@needs_cc
+def test_bf16_takes_float32_inputs_and_leaves_them_alone():
+    fn = compile(BF16_MATMUL)["mm"]
+    a = RNG.standard_normal((8, 16)).astype(np.float32)
+    b_t = RNG.standard_normal((8, 16)).astype(np.float32)
+    b = b_t.T  # a non-contiguous input: converted and copied, never written back
+    a0, b0 = a.copy(), b.copy()
+    got = fn(a, b)
+    want = _to_bf16(a).astype(np.float64) @ _to_bf16(b).astype(np.float64)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(a, a0)
+    np.testing.assert_array_equal(b, b0)
