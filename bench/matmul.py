@@ -106,7 +106,9 @@ def bench_matmul(m: int, n: int, k: int, threads: int) -> dict:
     rng = np.random.default_rng(0)
     a = rng.standard_normal((m, k), dtype=np.float32)
     b = rng.standard_normal((k, n), dtype=np.float32)
-    fn = packdialect.compile(MATMUL.format(m=m, n=n, k=k), pipeline=pipeline(threads))["mm"]
+    fn = packdialect.compile(MATMUL.format(m=m, n=n, k=k), pipeline=pipeline(threads))[
+        "mm"
+    ]
     got = fn(a, b)
     want = a @ b
     err = float(np.abs(got - want).max() / np.abs(want).max())
@@ -144,10 +146,17 @@ def bench_kernel(threads: int, size: int = 1024) -> dict:
     import packdialect
 
     m0, n0, k0 = kernel_tile()
-    dims = {"M": size // m0, "N": size // n0, "K": size // k0, "m0": m0, "n0": n0, "k0": k0}
-    fn = packdialect.compile(MMT4D.format(**dims), pipeline=pipeline(threads, pack=False))[
-        "kernel"
-    ]
+    dims = {
+        "M": size // m0,
+        "N": size // n0,
+        "K": size // k0,
+        "m0": m0,
+        "n0": n0,
+        "k0": k0,
+    }
+    fn = packdialect.compile(
+        MMT4D.format(**dims), pipeline=pipeline(threads, pack=False)
+    )["kernel"]
     rng = np.random.default_rng(0)
     a = rng.standard_normal((dims["M"], dims["K"], m0, k0), dtype=np.float32)
     b = rng.standard_normal((dims["N"], dims["K"], n0, k0), dtype=np.float32)
@@ -174,10 +183,15 @@ def mlp_source(batch: int, dims: list[int], seed: int = 0) -> tuple[str, list]:
 
     rng = np.random.default_rng(seed)
     weights = [
-        (rng.standard_normal((i, o), dtype=np.float32) / np.sqrt(i), rng.standard_normal(o, dtype=np.float32))
+        (
+            rng.standard_normal((i, o), dtype=np.float32) / np.sqrt(i),
+            rng.standard_normal(o, dtype=np.float32),
+        )
         for i, o in zip(dims[:-1], dims[1:], strict=True)
     ]
-    lines = [f"func.func @mlp(%x0: tensor<{batch}x{dims[0]}xf32>) -> tensor<{batch}x{dims[-1]}xf32> {{"]
+    lines = [
+        f"func.func @mlp(%x0: tensor<{batch}x{dims[0]}xf32>) -> tensor<{batch}x{dims[-1]}xf32> {{"
+    ]
     lines.append("  %zero = arith.constant 0.0 : f32")
     for i, (w, bias) in enumerate(weights):
         k, n = w.shape
@@ -190,12 +204,15 @@ def mlp_source(batch: int, dims: list[int], seed: int = 0) -> tuple[str, list]:
             f"  %e{i} = tensor.empty() : {t}",
             f"  %f{i} = linalg.fill ins(%zero : f32) outs(%e{i} : {t}) -> {t}",
             f"  %m{i} = linalg.matmul ins(%x{i}, %w{i} : tensor<{batch}x{k}xf32>, tensor<{k}x{n}xf32>) outs(%f{i} : {t}) -> {t}",
-            f"  %x{i + 1} = linalg.generic {{indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = [\"parallel\", \"parallel\"]}} ins(%m{i}, %b{i} : {t}, tensor<{n}xf32>) outs(%e{i} : {t}) {{",
+            f'  %x{i + 1} = linalg.generic {{indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}} ins(%m{i}, %b{i} : {t}, tensor<{n}xf32>) outs(%e{i} : {t}) {{',
             "  ^bb0(%v: f32, %bb: f32, %o: f32):",
             "    %s = arith.addf %v, %bb : f32",
         ]
         if i + 1 < len(weights):
-            lines += ["    %r = arith.maximumf %s, %zero : f32", "    linalg.yield %r : f32"]
+            lines += [
+                "    %r = arith.maximumf %s, %zero : f32",
+                "    linalg.yield %r : f32",
+            ]
         else:
             lines += ["    linalg.yield %s : f32"]
         lines.append(f"  }} -> {t}")
@@ -203,7 +220,9 @@ def mlp_source(batch: int, dims: list[int], seed: int = 0) -> tuple[str, list]:
     return "\n".join(lines), weights
 
 
-def bench_mlp(threads: int, batch: int = 256, dims: tuple[int, ...] = (256, 256, 256, 128)) -> dict:
+def bench_mlp(
+    threads: int, batch: int = 256, dims: tuple[int, ...] = (256, 256, 256, 128)
+) -> dict:
     """The MLP end to end against numpy doing the same layers."""
     import numpy as np
 
@@ -238,20 +257,29 @@ def worker(threads: int, quick: bool) -> None:
     """Run every measurement for one thread count; print JSON lines."""
     shapes = QUICK if quick else SQUARES + NMT + MOBILENET + WIDE
     for m, n, k in shapes:
-        print(json.dumps({"threads": threads, **bench_matmul(m, n, k, threads)}), flush=True)
+        print(
+            json.dumps({"threads": threads, **bench_matmul(m, n, k, threads)}),
+            flush=True,
+        )
     print(json.dumps({"threads": threads, **bench_mlp(threads)}), flush=True)
     print(json.dumps({"threads": threads, "kernel": bench_kernel(threads)}), flush=True)
 
 
 def run_worker(threads: int, quick: bool) -> list[dict]:
     """Run `worker` in a subprocess with the thread count in its environment."""
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    env = dict(
+        os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads)
+    )
     env.setdefault("OMP_WAIT_POLICY", "active")
-    cmd = [sys.executable, __file__, "--worker", str(threads)] + (["--quick"] if quick else [])
+    cmd = [sys.executable, __file__, "--worker", str(threads)] + (
+        ["--quick"] if quick else []
+    )
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         sys.exit(f"benchmark worker failed:\n{proc.stderr}")
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return [
+        json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")
+    ]
 
 
 def report(rows: dict[int, list[dict]], peak: float) -> None:
@@ -285,11 +313,16 @@ def report(rows: dict[int, list[dict]], peak: float) -> None:
             f" = {kernel['gflops'] / (alongside * t):.0%} of {t}x peak"
             f" (FMA peak measured alongside: {alongside:.1f} GFLOP/s per core)"
         )
-        print(f"mmt4d kernel alone, 1024^3, tile {kernel['tile']}, {t}T: {kernel['gflops']:.1f} GFLOP/s{share}")
+        print(
+            f"mmt4d kernel alone, 1024^3, tile {kernel['tile']}, {t}T: {kernel['gflops']:.1f} GFLOP/s{share}"
+        )
     if 1 in rows and 2 in rows:
         for shape in ("1024x1024x1024", "2048x2048x2048"):
             if shape in by_shape and {1, 2} <= set(by_shape[shape]):
-                s = by_shape[shape][2]["packdialect"] / by_shape[shape][1]["packdialect"]
+                s = (
+                    by_shape[shape][2]["packdialect"]
+                    / by_shape[shape][1]["packdialect"]
+                )
                 print(f"2 threads / 1 thread at {shape}: {s:.2f}x")
     worst = max(i.get("error", 0.0) for items in rows.values() for i in items)
     print(f"max relative error against numpy: {worst:.2e}")

@@ -40,8 +40,17 @@ def fma_peak_gflops(seconds: float = 0.3) -> float:
         src, lib = Path(tmp) / "probe.c", Path(tmp) / "probe.so"
         src.write_text(PROBE)
         subprocess.run(
-            ["cc", "-O3", "-march=native", "-ffp-contract=fast", "-shared", "-fPIC",
-             str(src), "-o", str(lib)],
+            [
+                "cc",
+                "-O3",
+                "-march=native",
+                "-ffp-contract=fast",
+                "-shared",
+                "-fPIC",
+                str(src),
+                "-o",
+                str(lib),
+            ],
             check=True,
         )
         fn = ctypes.CDLL(str(lib)).probe

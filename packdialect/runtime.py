@@ -300,7 +300,9 @@ class CompiledFunction:
         copies = [
             (original, array)
             for spec, original, array in zip(self._specs, args, passed, strict=True)
-            if spec.output and array is not original and isinstance(original, np.ndarray)
+            if spec.output
+            and array is not original
+            and isinstance(original, np.ndarray)
         ]
         return PreparedCall(self, args, passed, self._c_arguments(passed), copies)
 

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 
 import numpy as np
 import pytest
+from support import needs_cc
 
 from packdialect.context import make_context, parse_module
 from packdialect.emit.c import CTarget, EmitError, emit_c, function_symbols
 from packdialect.runtime import CompileError, compile, compile_c
 
-needs_cc = pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
 STRICT = ("-Wall", "-Werror")
 RNG = np.random.default_rng(0)
 

@@ -9,16 +9,13 @@ also used by test_lowering.py (pass-by-pass checks with the interpreter).
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
+from support import needs_cc
 from xdsl.dialects import func
 
 from packdialect.context import parse_module
 from packdialect.interpreter import random_inputs, run_function
-
-HAS_CC = shutil.which("cc") is not None or shutil.which("gcc") is not None
 
 # ---------------------------------------------------------------------------
 # Programs
@@ -260,8 +257,6 @@ def assert_matches(got, want, rtol: float = 1e-4) -> None:
 # ---------------------------------------------------------------------------
 # Compiled C against the interpreter
 # ---------------------------------------------------------------------------
-
-needs_cc = pytest.mark.skipif(not HAS_CC, reason="no C compiler installed")
 
 
 def _run_compiled(text: str, name: str, pipeline: str, args) -> tuple[list, str]:

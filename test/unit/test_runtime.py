@@ -7,10 +7,9 @@ last ones, which go through the default pipeline when it is available.
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
+from support import needs_cc
 
 from packdialect import runtime
 from packdialect.context import parse_module
@@ -23,7 +22,6 @@ from packdialect.runtime import (
     needs_lowering,
 )
 
-needs_cc = pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
 RNG = np.random.default_rng(1)
 
 

@@ -99,7 +99,13 @@ def test_builtin_tiles(strategy, target, shape, types, expected):
 @pytest.mark.parametrize(
     "strategy, shape, types, expected, note",
     [
-        ("avx512", (4, 1024, 1024), "f32", (4, 32, 1), "narrow M=4: m0=4 instead of 14"),
+        (
+            "avx512",
+            (4, 1024, 1024),
+            "f32",
+            (4, 32, 1),
+            "narrow M=4: m0=4 instead of 14",
+        ),
         ("avx512", (1, 512, 512), "f32", (1, 32, 1), "narrow M=1"),
         ("avx512", (1024, 3, 64), "f32", (14, 4, 1), "narrow N=3: n0=4 instead of 32"),
         ("avx512", (5, 7, 3), "i8", (5, 8, 2), "narrow N=7: n0=8"),

@@ -10,18 +10,17 @@ compiler is installed.
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import numpy as np
 import pytest
+from support import needs_cc
 
 import packdialect
 from packdialect.context import make_context, parse_module
 from passes.pipelines import cpu_passes
 
-HAS_CC = shutil.which("cc") is not None or shutil.which("gcc") is not None
-pytestmark = pytest.mark.skipif(not HAS_CC, reason="no C compiler")
+pytestmark = needs_cc
 
 MATMUL = """
 func.func @mm(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
