@@ -25,7 +25,7 @@ from xdsl.utils.exceptions import (
 )
 from xdsl.utils.lexer import Span
 
-from packdialect.context import upgrade_legacy_ops
+from packdialect.ir.context import upgrade_legacy_ops
 
 
 @dataclass

@@ -8,7 +8,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException
 
-from packdialect.context import make_context
+from packdialect.ir.context import make_context
 from packdialect.diagnostics import (
     ToolError,
     diagnostic_error,

@@ -43,15 +43,12 @@ from packdialect.interp.core import (
     round_to_bf16,
     run_function,
 )
-from packdialect.interp.relayout import pack_array, unpack_array
 
 __all__ = [
     "InterpreterError",
     "coerce",
     "element_dtype",
-    "pack_array",
     "random_inputs",
     "round_to_bf16",
     "run_function",
-    "unpack_array",
 ]

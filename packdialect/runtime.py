@@ -585,7 +585,7 @@ class CompiledModule:
 
 
 def _parse(source: str | os.PathLike | ModuleOp, ctx: Context) -> ModuleOp:
-    from packdialect.context import parse_module
+    from packdialect.ir.context import parse_module
 
     if isinstance(source, ModuleOp):
         return source.clone()
@@ -674,7 +674,7 @@ def compile(  # noqa: A001 - the documented API name
     """
     if target != "c":
         raise CompileError(f"unknown target '{target}' (available: c)")
-    from packdialect.context import make_context
+    from packdialect.ir.context import make_context
 
     ctx = make_context()
     module = _parse(source, ctx)

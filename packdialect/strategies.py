@@ -34,7 +34,7 @@ from typing import TypeAlias
 
 from xdsl.utils.exceptions import DiagnosticException
 
-from packdialect.contraction import Contraction
+from packdialect.analysis.contraction import Contraction
 
 ENTRY_POINT_GROUP = "packdialect.strategies"
 AUTO = "auto"

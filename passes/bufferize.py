@@ -69,7 +69,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.ops import RelayoutOp
+from packdialect.ir.ops import RelayoutOp
 
 OUTPUTS_ATTR = "packdialect.outputs"
 """Function attribute: the number of trailing memref arguments that are outputs."""

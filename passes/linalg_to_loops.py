@@ -57,7 +57,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.contraction import static_loop_sizes
+from packdialect.analysis.contraction import static_loop_sizes
 
 PARALLEL_ATTR = "packdialect.parallel"
 """Unit attribute on an scf.for whose iterations are independent."""

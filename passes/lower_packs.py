@@ -67,7 +67,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.ops import PackOp, RelayoutOp, UnpackOp
+from packdialect.ir.ops import PackOp, RelayoutOp, UnpackOp
 from passes.linalg_to_loops import (
     IndexConstants,
     add_index,

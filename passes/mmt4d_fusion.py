@@ -38,7 +38,7 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.ops import PackOp, UnpackOp
+from packdialect.ir.ops import PackOp, UnpackOp
 from passes.lower_packs import Relayout, relayout_facts
 
 L1_SETS = 64

@@ -6,7 +6,7 @@ Mirrors upstream MLIR's `linalg::packMatmulGreedily`
 `linalg::blockPackMatmul` (BlockPackMatmul.cpp) as an option:
 
 1. infer the batch, m, n, k loops from the indexing maps and pick the highest
-   loop of m, n and k (`packdialect.contraction.analyze`);
+   loop of m, n and k (`packdialect.analysis.contraction.analyze`);
 2. generalize to `linalg.generic` and interchange the loops so that m, n, k
    are the three innermost ones in the requested order, the other loops
    keeping their relative order in front;
@@ -67,10 +67,10 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.contraction import Contraction, analyze
+from packdialect.analysis.contraction import Contraction, analyze
 from packdialect.diagnostics import location_of
-from packdialect.ops import PackOp, UnpackOp
-from packdialect.relayout import ceildiv
+from packdialect.ir.ops import PackOp, UnpackOp
+from packdialect.ir.relayout import ceildiv
 
 Tile = int | SSAValue
 

@@ -10,7 +10,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.passes import ModulePass
 
-from packdialect.ops import PackOp, RelayoutOp
+from packdialect.ir.ops import PackOp, RelayoutOp
 
 
 def _bytes(t: TensorType) -> int | None:

@@ -62,9 +62,9 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.transforms.linalg_generalize_named_ops import GeneralizeNamedOpPattern
 
-from packdialect.ops import PackOp, RelayoutOp, UnpackOp
-from packdialect.relayout import infer_packed_shape
-from passes.pack_utils import (
+from packdialect.ir.ops import PackOp, RelayoutOp, UnpackOp
+from packdialect.ir.relayout import infer_packed_shape
+from packdialect.ir.relayout_utils import (
     ControlFn,
     Inserter,
     Layout,

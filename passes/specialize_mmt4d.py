@@ -29,9 +29,9 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-from packdialect.contraction import MacMatch, match_multiply_accumulate
-from packdialect.named_ops import ContractionNamedOp
-from packdialect.ops import BatchMmt4dOp, Mmt4dOp
+from packdialect.analysis.contraction import MacMatch, match_multiply_accumulate
+from packdialect.ir.named_ops import ContractionNamedOp
+from packdialect.ir.ops import BatchMmt4dOp, Mmt4dOp
 
 SPECIALIZATIONS: tuple[type[ContractionNamedOp], ...] = (Mmt4dOp, BatchMmt4dOp)
 """The named ops a generic may become, tried in order."""

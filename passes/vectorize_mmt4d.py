@@ -2,7 +2,7 @@
 vector kernel (vector dialect) inside a cache-blocked loop nest.
 
 Input: `linalg.mmt4d`, `linalg.batch_mmt4d`, or any linalg op on memrefs that
-`packdialect.contraction.analyze` recognizes as a multiply-accumulate
+`packdialect.analysis.contraction.analyze` recognizes as a multiply-accumulate
 contraction whose maps are linear in the loops (the packed `linalg.generic`s
 `pack-greedily` produces, whatever their inner layout, 1x1 convolutions
 included).
@@ -116,7 +116,11 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.contraction import MacMatch, analyze, match_multiply_accumulate
+from packdialect.analysis.contraction import (
+    MacMatch,
+    analyze,
+    match_multiply_accumulate,
+)
 from passes.bufferize import is_identity_layout
 from passes.linalg_to_loops import (
     IndexConstants,

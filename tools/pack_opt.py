@@ -18,7 +18,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from packdialect.context import register_dialects
+from packdialect.ir.context import register_dialects
 from packdialect.diagnostics import (
     ToolError,
     diagnostic_error,

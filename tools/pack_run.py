@@ -181,7 +181,7 @@ def contraction_flops(module: ModuleOp, entry: str) -> int:
     """2 * (product of loop sizes) summed over the function's static contractions."""
     from xdsl.dialects.linalg import LinalgStructuredOperation
 
-    from packdialect.contraction import analyze
+    from packdialect.analysis.contraction import analyze
 
     total = 0
     for op in find_function(module, entry).walk():

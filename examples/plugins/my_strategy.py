@@ -15,7 +15,7 @@ or publish it under a name from your package's pyproject.toml:
 and select it with `strategy=my-strategy`.
 """
 
-from packdialect.contraction import Contraction
+from packdialect.analysis.contraction import Contraction
 from packdialect.strategies import PackingChoice, TargetInfo
 
 

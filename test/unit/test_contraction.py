@@ -15,8 +15,7 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
 from xdsl.ir.affine import AffineMap
 
-from packdialect.context import parse_module
-from packdialect.contraction import (
+from packdialect.analysis.contraction import (
     Contraction,
     ContractionDims,
     MacMatch,
@@ -24,6 +23,7 @@ from packdialect.contraction import (
     infer_contraction_dims,
     match_multiply_accumulate,
 )
+from packdialect.ir.context import parse_module
 
 P, R = "parallel", "reduction"
 

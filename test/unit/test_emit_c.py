@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from support import needs_cc
 
-from packdialect.context import make_context, parse_module
 from packdialect.emit.c import CTarget, EmitError, emit_c, function_symbols
+from packdialect.ir.context import make_context, parse_module
 from packdialect.runtime import CompileError, compile, compile_c
 
 STRICT = ("-Wall", "-Werror")

@@ -22,7 +22,6 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.func import FuncOp
 from xdsl.utils.exceptions import DiagnosticException
 
-from packdialect.context import parse_module
 from packdialect.interpreter import (
     InterpreterError,
     element_dtype,
@@ -30,6 +29,7 @@ from packdialect.interpreter import (
     round_to_bf16,
     run_function,
 )
+from packdialect.ir.context import parse_module
 
 
 def run(text: str, name: str, *args):

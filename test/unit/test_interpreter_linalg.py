@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from packdialect.context import parse_module
 from packdialect.interp import reduction
 from packdialect.interpreter import InterpreterError, run_function
+from packdialect.ir.context import parse_module
 
 RNG = np.random.default_rng(1234)
 

@@ -10,13 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from packdialect.context import parse_module
-from packdialect.interpreter import (
-    InterpreterError,
-    pack_array,
-    run_function,
-    unpack_array,
-)
+from packdialect.interpreter import InterpreterError, run_function
+from packdialect.ir.context import parse_module
+from packdialect.ir.relayout_arrays import RelayoutArrayError, pack_array, unpack_array
 
 RNG = np.random.default_rng(99)
 
@@ -102,11 +98,11 @@ def test_unpack_array_matches_loops(shape, inner, tiles, perm):
 
 def test_pack_array_rejects_bad_attributes():
     src = np.zeros((4, 4))
-    with pytest.raises(InterpreterError, match="invalid inner_dims_pos"):
+    with pytest.raises(RelayoutArrayError, match="invalid inner_dims_pos"):
         pack_array(src, [0, 0], [2, 2])
-    with pytest.raises(InterpreterError, match="not a permutation"):
+    with pytest.raises(RelayoutArrayError, match="not a permutation"):
         pack_array(src, [0], [2], [0, 0])
-    with pytest.raises(InterpreterError, match="does not cover"):
+    with pytest.raises(RelayoutArrayError, match="does not cover"):
         pack_array(src, [0], [2], outer_shape=[1, 4])
 
 

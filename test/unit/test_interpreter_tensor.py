@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from packdialect.context import parse_module
 from packdialect.interpreter import InterpreterError, run_function
+from packdialect.ir.context import parse_module
 
 RNG = np.random.default_rng(7)
 

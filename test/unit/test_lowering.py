@@ -10,9 +10,9 @@ from test_lowering_programs import PROGRAMS, assert_matches, mlp
 from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import MemRefType, ModuleOp
 
-from packdialect.context import make_context, parse_module
 from packdialect.driver import parse_pipeline
 from packdialect.interpreter import element_dtype, random_inputs, run_function
+from packdialect.ir.context import make_context, parse_module
 from passes.bufferize import OUTPUTS_ATTR
 from passes.linalg_to_loops import PARALLEL_ATTR
 from passes.parallelize import estimate_work, trip_count

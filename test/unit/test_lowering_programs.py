@@ -14,8 +14,8 @@ import pytest
 from support import needs_cc
 from xdsl.dialects import func
 
-from packdialect.context import parse_module
 from packdialect.interpreter import random_inputs, run_function
+from packdialect.ir.context import parse_module
 
 # ---------------------------------------------------------------------------
 # Programs

@@ -35,8 +35,8 @@ from xdsl.transforms.linalg_generalize_named_ops import LinalgGeneralizeNamedOps
 from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.test_value import create_ssa_value
 
-from packdialect.context import make_context, parse_module
-from packdialect.ops import (
+from packdialect.ir.context import make_context, parse_module
+from packdialect.ir.ops import (
     BatchMatmulOp,
     BatchMatvecOp,
     BatchMmt4dOp,

@@ -14,19 +14,15 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, ModuleOp
 from xdsl.passes import PassPipeline
 from xdsl.traits import HasCanonicalizationPatternsTrait
 
-import passes.pack_constant_folds as pack_constant_folds
-import passes.pack_folds as pack_folds
-from packdialect.context import make_context, parse_module
+import packdialect.ir.canonicalization as pack_folds
+import packdialect.ir.canonicalization.constant_folds as pack_constant_folds
 from packdialect.interpreter import random_inputs, run_function
-from packdialect.ops import PackOp, UnpackOp
-from packdialect.relayout import RelayoutCanonicalization
+from packdialect.ir.canonicalization.constant_folds import dense_bits
+from packdialect.ir.context import make_context, parse_module
+from packdialect.ir.ops import PackOp, UnpackOp
+from packdialect.ir.relayout import RelayoutCanonicalization
+from packdialect.ir.relayout_utils import Layout, normalized_perm, reassociation
 from passes import all_passes
-from passes.pack_folds import (
-    Layout,
-    dense_bits,
-    normalized_perm,
-    reassociation,
-)
 
 ROOT = Path(__file__).resolve().parents[2]
 LIT_INPUTS = sorted((ROOT / "test/lit/passes").glob("pack-folds*.mlir"))

@@ -16,9 +16,9 @@ from xdsl.passes import PassPipeline
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.context import make_context, parse_module
 from packdialect.interpreter import random_inputs, run_function
-from packdialect.ops import PackOp, UnpackOp
+from packdialect.ir.context import make_context, parse_module
+from packdialect.ir.ops import PackOp, UnpackOp
 from packdialect.strategies import PackingChoice
 from passes import all_passes
 from passes.pack_greedily import (
@@ -194,7 +194,7 @@ def test_sizes_and_strategy_are_exclusive():
 
 def test_plan_tiles_rounds_up_padded_loops():
     module = parse_module(WORKED_EXAMPLE)
-    from packdialect.contraction import analyze
+    from packdialect.analysis.contraction import analyze
 
     contraction = analyze(_first_linalg_op(module))
     assert not isinstance(contraction, str)
@@ -207,7 +207,7 @@ def test_plan_tiles_defers_dynamic_padded_loops():
     module = parse_module(
         WORKED_EXAMPLE.replace("255x127", "255x?").replace("1023x127", "1023x?")
     )
-    from packdialect.contraction import analyze
+    from packdialect.analysis.contraction import analyze
 
     contraction = analyze(_first_linalg_op(module))
     assert not isinstance(contraction, str)

@@ -19,11 +19,12 @@ from xdsl.pattern_rewriter import (
     PatternRewriteWalker,
 )
 
-from packdialect.context import make_context, parse_module
 from packdialect.interpreter import random_inputs, run_function
-from packdialect.ops import Mmt4dOp, PackOp, UnpackOp
+from packdialect.ir.canonicalization.constant_folds import dense_bits
+from packdialect.ir.context import make_context, parse_module
+from packdialect.ir.ops import Mmt4dOp, PackOp, UnpackOp
+from packdialect.ir.relayout_utils import Layout
 from passes import all_passes
-from passes.pack_folds import Layout, dense_bits
 from passes.pack_stats import function_stats
 from passes.propagate_packs import (
     Refused,

@@ -12,7 +12,7 @@ import pytest
 from support import needs_cc
 
 from packdialect import runtime
-from packdialect.context import parse_module
+from packdialect.ir.context import parse_module
 from packdialect.runtime import (
     ArgumentError,
     CompileError,

@@ -10,9 +10,9 @@ from xdsl.dialects.builtin import BFloat16Type, Float16Type, Float32Type, Intege
 from xdsl.dialects.linalg.ops import GenericOp
 from xdsl.pattern_rewriter import PatternRewriter
 
-from packdialect.context import make_context, parse_module
 from packdialect.interpreter import run_function
-from packdialect.ops import BatchMmt4dOp, Mmt4dOp
+from packdialect.ir.context import make_context, parse_module
+from packdialect.ir.ops import BatchMmt4dOp, Mmt4dOp
 from passes.specialize_mmt4d import (
     SpecializeMmt4dPass,
     expected_cast,

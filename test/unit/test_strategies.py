@@ -12,7 +12,7 @@ from xdsl.ir.affine import AffineMap
 from xdsl.utils.exceptions import DiagnosticException
 
 from packdialect import strategies
-from packdialect.contraction import Contraction, ContractionDims
+from packdialect.analysis.contraction import Contraction, ContractionDims
 from packdialect.strategies import (
     TARGETS,
     PackingChoice,

@@ -17,7 +17,7 @@ import pytest
 from support import needs_cc
 
 import packdialect
-from packdialect.context import make_context, parse_module
+from packdialect.ir.context import make_context, parse_module
 from passes.pipelines import cpu_passes
 
 pytestmark = needs_cc

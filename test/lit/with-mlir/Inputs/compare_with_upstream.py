@@ -30,8 +30,8 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.ops import GenericOp
 from xdsl.ir import Operation
 
-from packdialect.context import make_context, parse_module
-from packdialect.ops import RelayoutOp
+from packdialect.ir.context import make_context, parse_module
+from packdialect.ir.ops import RelayoutOp
 from passes.pack_greedily import PackGreedilyPass
 
 TRANSFORM = """

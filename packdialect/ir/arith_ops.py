@@ -2,7 +2,7 @@
 
 xDSL 0.74's `arith.extsi` / `extui` / `trunci` take scalars only; upstream's
 take any signless-integer-like type (scalar, vector or tensor of integers).
-These replace xDSL's in the `arith` namespace (see packdialect.context), so
+These replace xDSL's in the `arith` namespace (see packdialect.ir.context), so
 the vectorizer can widen i8 vectors and files with tensor casts parse.
 """
 

@@ -11,8 +11,9 @@ from xdsl.parser import Parser
 from xdsl.rewriter import Rewriter
 from xdsl.universe import Universe
 
-from packdialect.arith_ops import ARITH_OPS
-from packdialect.ops import (
+from packdialect.ir import canonicalization
+from packdialect.ir.arith_ops import ARITH_OPS
+from packdialect.ir.ops import (
     LINALG_OPS,
     TENSOR_OPS,
     PackOp,
@@ -31,6 +32,7 @@ def _extended(base: Dialect, extra: tuple[type[Operation], ...]) -> Dialect:
 
 def dialect_factories() -> dict[str, Callable[[], Dialect]]:
     """Name -> lazy factory for every dialect packdialect understands."""
+    assert canonicalization.canonicalization_patterns  # pack/unpack folds installed
     factories = dict(Universe.get_multiverse().all_dialects)
     linalg, tensor, arith = factories["linalg"], factories["tensor"], factories["arith"]
     factories["linalg"] = lambda: _extended(linalg(), LINALG_OPS)

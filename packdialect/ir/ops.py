@@ -1,6 +1,6 @@
 """The ops packdialect adds to the `linalg` (and legacy `tensor`) namespaces."""
 
-from packdialect.named_ops import (
+from packdialect.ir.named_ops import (
     NAMED_CONTRACTIONS,
     BatchMatmulOp,
     BatchMatvecOp,
@@ -12,7 +12,7 @@ from packdialect.named_ops import (
     Mmt4dOp,
     VecmatOp,
 )
-from packdialect.relayout import (
+from packdialect.ir.relayout import (
     PackOp,
     RelayoutOp,
     TensorPackOp,

@@ -4,7 +4,7 @@ A pack / unpack of an `arith.constant` becomes the constant of the packed /
 unpacked value (upstream folds splats only; dense constants are packed here
 too, with numpy, so weights cost no run-time pack). Elements are moved as raw
 bit patterns, so every element type of a known byte size folds exactly.
-Part of `canonicalize` (`passes.pack_folds.canonicalization_patterns`).
+Part of `canonicalize` (`packdialect.ir.canonicalization`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
-from packdialect.interpreter import pack_array, unpack_array
-from packdialect.relayout import PackOp, UnpackOp
-from passes.pack_utils import Layout, constant_attr
+from packdialect.ir.relayout import PackOp, UnpackOp
+from packdialect.ir.relayout_arrays import pack_array, unpack_array
+from packdialect.ir.relayout_utils import Layout, constant_attr
 
 MAX_FOLDED_CONSTANT_BYTES = 1 << 26
 """Constants larger than this (64 MiB) are not packed at compile time."""

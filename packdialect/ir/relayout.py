@@ -13,7 +13,7 @@ written for `mlir-opt` parse here and our output parses there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from xdsl.dialects import arith, tensor
@@ -106,14 +106,29 @@ def _shape_str(shape: Sequence[int]) -> str:
     return "x".join("?" if d == DYNAMIC_INDEX else str(d) for d in shape)
 
 
+PatternProvider = Callable[[], Sequence[RewritePattern]]
+
+
 class RelayoutCanonicalization(HasCanonicalizationPatternsTrait):
-    """`canonicalize` folds for pack/unpack (the patterns live in passes/pack_folds.py)."""
+    """`canonicalize` folds for pack/unpack.
+
+    The patterns live in `packdialect.ir.canonicalization`, which imports
+    these ops; it installs its pattern list here when it is imported (the
+    Context factory imports it), so this module never imports it back.
+    """
+
+    _provider: ClassVar[PatternProvider | None] = None
+
+    @classmethod
+    def install(cls, provider: PatternProvider) -> None:
+        """Use `provider()` as the canonicalization patterns of pack/unpack."""
+        cls._provider = provider
 
     @classmethod
     def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
-        from passes.pack_folds import canonicalization_patterns
-
-        return tuple(canonicalization_patterns())
+        if cls._provider is None:
+            return ()
+        return tuple(cls._provider())
 
 
 class RelayoutOp(IRDLOperation):

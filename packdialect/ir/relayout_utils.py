@@ -1,9 +1,10 @@
-"""Small helpers of the pack / unpack passes (folds and propagation).
+"""Helpers for rewriting around `linalg.pack` / `linalg.unpack` on tensors.
 
 The relayout attributes of a pack / unpack as one `Layout`, an `Inserter`
-that builds packs, unpacks, pads and index arithmetic before an op, and the
-reshape and pad helpers `passes.pack_folds`, `passes.pack_fold_into` and
-`passes.propagate_packs` share.
+that builds packs, unpacks, pads and index arithmetic before an op through a
+rewriter, and the reshape and pad helpers that the canonicalizations
+(`packdialect.ir.canonicalization`) and the passes (`pack-greedily`,
+`propagate-packs`) share.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue, Use
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
-from packdialect.relayout import PackOp, RelayoutOp, UnpackOp
+from packdialect.ir.relayout import PackOp, RelayoutOp, UnpackOp
 
 Tile = int | SSAValue
 

@@ -10,7 +10,7 @@
   (populateFoldPackUnpackIntoTensorEmptyPatterns): pack / unpack of
   `tensor.empty` -> the dest.
 
-The passes that apply them are in `passes.pack_folds`.
+The passes that apply them are in `passes/pack_folds.py`.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
-from packdialect.relayout import PackOp, RelayoutOp, UnpackOp, infer_packed_shape
-from passes.pack_utils import (
+from packdialect.ir.relayout import PackOp, RelayoutOp, UnpackOp, infer_packed_shape
+from packdialect.ir.relayout_utils import (
     ControlFn,
     Inserter,
     Layout,

@@ -41,7 +41,7 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
-from packdialect.arith_ops import ExtSIOp, TruncIOp
+from packdialect.ir.arith_ops import ExtSIOp, TruncIOp
 
 
 def element_type(value_type: Attribute) -> Attribute:

@@ -1,0 +1,1 @@
+"""IR-building helpers shared by the passes (never inside a pass file)."""
