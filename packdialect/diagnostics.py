@@ -1,4 +1,17 @@
-"""Source locations and `file:line:col: error: ...` diagnostics for the tools."""
+"""Diagnostics: located errors and remarks, and the failure convention.
+
+- `ToolError`: a user-facing error printed as `file:line:col: error: message`
+  (or `prog: error: message` without a location), exit status 1.
+- `Refused`: what a core function (`pack_matmul_greedily`,
+  `plan_kernel`, `analyze`, ...) returns instead of its result when it
+  leaves an op alone; `reason` is one sentence.
+- `remark(op, message)`: the one channel through which patterns and passes
+  report (with `report=true`): `file:line:col: remark: message` on stderr,
+  at the op's location (or its closest located ancestor's), as mlir-opt
+  prints `emitRemark`.
+- `run_tool`: runs a command-line tool's body and turns every error into one
+  line and an exit status, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +20,28 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from xdsl.context import Context
-from xdsl.dialects.builtin import (
-    FileLineColLoc,
-    IntAttr,
-    ModuleOp,
-    StringAttr,
-    UnknownLoc,
-)
+from xdsl.dialects.builtin import FileLineColLoc
 from xdsl.ir import Operation
-from xdsl.parser import Parser
-from xdsl.utils.exceptions import (
-    ArgSpecParseError,
-    DiagnosticException,
-    ParseError,
-    VerifyException,
-)
-from xdsl.utils.lexer import Span
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException
 
-from packdialect.ir.context import upgrade_legacy_ops
+UNKNOWN_LOCATION = "<unknown>"
+"""The location printed for an op that has none (nor any located ancestor)."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a core function left an op alone (upstream's notifyMatchFailure)."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def remark(op: Operation | None, message: str) -> None:
+    """Report `message` at `op` as `file:line:col: remark: message` (stderr)."""
+    where = location_of(op, UNKNOWN_LOCATION)
+    print(f"{where}: remark: {message}", file=sys.stderr)
 
 
 @dataclass
@@ -40,45 +56,6 @@ class ToolError(Exception):
         return f"{prefix}error: {self.message}"
 
 
-class LocatingParser(Parser):
-    """A Parser that records `file:line:col` on every op without a `loc(...)`.
-
-    Like MLIR, the location is that of the op name (after `%r = `).
-    """
-
-    def __init__(self, ctx: Context, text: str, name: str, line_offset: int = 0):
-        super().__init__(ctx, text, name)
-        self._line_offset = line_offset
-        self._name_spans: list[Span] = []
-
-    def _parse_op_result_list(self):
-        results = super()._parse_op_result_list()
-        self._name_spans.append(self._current_token.span)
-        return results
-
-    def _get_op_by_name(self, name: str) -> type[Operation]:
-        """xDSL's lookup, but an unknown op is reported at its name, as MLIR does."""
-        op_type = self.ctx.get_optional_op(
-            name, dialect_stack=self._parser_state.dialect_stack
-        )
-        if op_type is None:
-            at = self._name_spans[-1] if self._name_spans else None
-            self.raise_error(f"Operation {name} is not registered", at)
-        return op_type
-
-    def parse_operation(self) -> Operation:
-        op = super().parse_operation()
-        span = self._name_spans.pop()
-        if isinstance(op.location, UnknownLoc):
-            where = span.get_location()
-            op.location = FileLineColLoc(
-                StringAttr(where.file),
-                IntAttr(where.line + self._line_offset),
-                IntAttr(where.col),
-            )
-        return op
-
-
 def location_of(op: Operation | None, default: str = "") -> str:
     """`file:line:col` of `op` (or of its closest located ancestor)."""
     while op is not None:
@@ -87,46 +64,6 @@ def location_of(op: Operation | None, default: str = "") -> str:
             return f"{loc.filename.data}:{loc.line.data}:{loc.column.data}"
         op = op.parent_op()
     return default
-
-
-def parse_error(err: ParseError, line_offset: int = 0) -> ToolError:
-    """A ToolError from an xDSL ParseError (first line of its message only)."""
-    where = err.span.get_location()
-    line = where.line + line_offset
-    return ToolError(
-        err.msg.strip().splitlines()[0], f"{where.file}:{line}:{where.col}"
-    )
-
-
-def parse_source(ctx: Context, text: str, name: str, line_offset: int = 0) -> ModuleOp:
-    """Parse MLIR text with locations; raise ToolError on a syntax error."""
-    try:
-        module = LocatingParser(ctx, text, name, line_offset).parse_module()
-    except ParseError as err:
-        raise parse_error(err, line_offset) from None
-    upgrade_legacy_ops(module)
-    return module
-
-
-def verify_located(module: ModuleOp, default_location: str = "") -> None:
-    """Verify every op, innermost first; raise ToolError naming the failing op."""
-    for op in _post_order(module):
-        try:
-            op.verify(verify_nested_ops=False)
-        except VerifyException as err:
-            message = str(err).split("\n\n")[0].strip()
-            # Upstream's emitOpError prefixes "'name' op "; emitError does not.
-            if getattr(err, "op_prefix", True):
-                message = f"'{op.name}' op {message}"
-            raise ToolError(message, location_of(op, default_location)) from None
-
-
-def _post_order(op: Operation):
-    for region in op.regions:
-        for block in region.blocks:
-            for child in block.ops:
-                yield from _post_order(child)
-    yield op
 
 
 def diagnostic_error(err: DiagnosticException, default_location: str) -> ToolError:

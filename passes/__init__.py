@@ -1,13 +1,16 @@
-"""packdialect's passes, by pipeline name.
+"""packdialect's passes, by pipeline name, and the pipeline-string parser.
 
 `PASS_CLASSES` maps a pipeline name to "module:Class"; `PASSES` turns each into
-a zero-argument factory, so importing this module imports no pass.
+a zero-argument factory, so importing this package imports no pass.
+`parse_pipeline` is the one place a pipeline string becomes passes (for the
+tools and for `packdialect.compile`).
 """
 
 from collections.abc import Callable
 from importlib import import_module
 
-from xdsl.passes import ModulePass
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException
 
 PASS_CLASSES: dict[str, str] = {
     "pack-stats": "passes.pack_stats:PackStatsPass",
@@ -20,9 +23,9 @@ PASS_CLASSES: dict[str, str] = {
     "bufferize": "passes.bufferize:BufferizePass",
     "lower-packs": "passes.lower_packs:LowerPacksPass",
     "linalg-to-loops": "passes.linalg_to_loops:LinalgToLoopsPass",
-    "vectorize-mmt4d": "passes.vectorize_mmt4d:VectorizeMmt4dPass",
-    "parallelize": "passes.parallelize:ParallelizePass",
-    "cpu-pipeline": "passes.pipelines:CpuPipelinePass",
+    "vectorize-mmt4d": "passes.cpu.vectorize_mmt4d:VectorizeMmt4dPass",
+    "parallelize": "passes.cpu.parallelize:ParallelizePass",
+    "cpu-pipeline": "passes.pipelines.cpu:CpuPipelinePass",
 }
 """Pipeline name -> "module:Class". Add one entry per pass."""
 
@@ -43,3 +46,17 @@ def all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     from xdsl.universe import Universe
 
     return {**Universe.get_multiverse().all_passes, **PASSES}
+
+
+class PipelineError(DiagnosticException):
+    """A pass-pipeline string that is malformed or names an unknown pass/option."""
+
+
+def parse_pipeline(spec: str) -> PassPipeline:
+    """A PassPipeline from an MLIR-style pipeline string; PipelineError if bad."""
+    try:
+        return PassPipeline.parse_spec(all_passes(), spec)
+    except ArgSpecParseError as err:  # a BaseException in xDSL
+        raise PipelineError(f"malformed pass pipeline '{spec}': {err}") from None
+    except (ValueError, KeyError, TypeError) as err:
+        raise PipelineError(f"invalid pass pipeline '{spec}': {err}") from None

@@ -54,8 +54,6 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     MemRefType,
     ModuleOp,
-    NoneAttr,
-    StridedLayoutAttr,
     StringAttr,
     SymbolRefAttr,
     TensorType,
@@ -69,9 +67,10 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
+from packdialect.analysis.layout import is_identity_layout
+from packdialect.ir.attributes import OUTPUTS_ATTR
 from packdialect.ir.ops import RelayoutOp
 
-OUTPUTS_ATTR = "packdialect.outputs"
 """Function attribute: the number of trailing memref arguments that are outputs."""
 
 
@@ -87,30 +86,6 @@ def memref_type(tensor_type: Attribute, where: Operation | None = None) -> MemRe
             f"bufferize: only static shapes are supported, got {tensor_type}{name}"
         )
     return MemRefType(tensor_type.get_element_type(), tensor_type.get_shape())
-
-
-def is_identity_layout(value_type: Attribute) -> bool:
-    """True for a memref whose layout is the identity (contiguous, row-major)."""
-    if not isinstance(value_type, MemRefType):
-        return False
-    layout = value_type.layout
-    if isinstance(layout, NoneAttr):
-        return True
-    if isinstance(layout, StridedLayoutAttr):
-        strides = list(layout.get_strides())
-        offset = layout.get_offset()
-        return offset == 0 and strides == _contiguous_strides(value_type.get_shape())
-    return False
-
-
-def _contiguous_strides(shape: Sequence[int]) -> list[int]:
-    """Row-major strides of a static shape."""
-    strides: list[int] = []
-    running = 1
-    for size in reversed(shape):
-        strides.append(running)
-        running *= size
-    return list(reversed(strides))
 
 
 # ---------------------------------------------------------------------------
@@ -822,11 +797,9 @@ class BufferizePass(ModulePass):
 
 
 __all__ = [
-    "OUTPUTS_ATTR",
     "BufferizePass",
     "FunctionBufferizer",
     "bufferize_module",
     "bufferized_signature",
-    "is_identity_layout",
     "memref_type",
 ]

@@ -50,13 +50,11 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     MemRefType,
     ModuleOp,
-    NoneAttr,
-    StridedLayoutAttr,
     TensorType,
     i64,
 )
 from xdsl.dialects.linalg.ops import CopyOp, TransposeOp
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -67,95 +65,19 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
+from packdialect.analysis.layout import Relayout, memref_strides, relayout_facts
+from packdialect.diagnostics import Refused
 from packdialect.ir.ops import PackOp, RelayoutOp, UnpackOp
-from passes.linalg_to_loops import (
+from passes.utils.loops import (
     IndexConstants,
     add_index,
     build_for,
     mul_index,
 )
 
-
-@dataclass(frozen=True)
-class Relayout:
-    """The static facts of a pack/unpack: unpacked shape, tiles, permutation."""
-
-    shape: tuple[int, ...]
-    inner_dims_pos: tuple[int, ...]
-    tiles: tuple[int, ...]
-    perm: tuple[int, ...]
-
-    @property
-    def rank(self) -> int:
-        """Rank of the unpacked side."""
-        return len(self.shape)
-
-    def tile_of(self, dim: int) -> int | None:
-        """The inner tile index that tiles unpacked dim `dim`, else None."""
-        if dim in self.inner_dims_pos:
-            return self.inner_dims_pos.index(dim)
-        return None
-
-    def outer_extent(self, dim: int) -> int:
-        """Number of tiles along unpacked dim `dim` (the dim itself if untiled)."""
-        i = self.tile_of(dim)
-        if i is None:
-            return self.shape[dim]
-        return -(-self.shape[dim] // self.tiles[i])
-
-    def is_padded(self, dim: int) -> bool:
-        """Whether the last tile along `dim` is partial."""
-        i = self.tile_of(dim)
-        return i is not None and self.shape[dim] % self.tiles[i] != 0
-
-    @property
-    def needs_padding(self) -> bool:
-        """Whether any tile does not divide its dim."""
-        return any(self.is_padded(d) for d in range(self.rank))
-
-
-def relayout_facts(op: RelayoutOp) -> Relayout:
-    """The static facts of `op`; PassFailedException for dynamic tiles/shapes."""
-    tiles = op.get_static_inner_tiles()
-    if op.inner_tiles or any(t < 0 for t in tiles):
-        raise PassFailedException(
-            f"lower-packs: '{op.name}' with dynamic inner tiles is not supported"
-        )
-    unpacked = op.unpacked_type()
-    if not unpacked.has_static_shape() or not op.packed_type().has_static_shape():
-        raise PassFailedException(
-            f"lower-packs: {op.name} with dynamic shapes is not supported"
-        )
-    rank = unpacked.get_num_dims()
-    perm = op.get_outer_dims_perm() or tuple(range(rank))
-    return Relayout(
-        tuple(unpacked.get_shape()), op.get_inner_dims_pos(), tuple(tiles), tuple(perm)
-    )
-
-
 # ---------------------------------------------------------------------------
 # Loops on buffers
 # ---------------------------------------------------------------------------
-
-
-def memref_strides(value_type: Attribute) -> tuple[int, ...] | None:
-    """Static element strides of a memref type, else None."""
-    if not isinstance(value_type, MemRefType):
-        return None
-    layout = value_type.layout
-    shape = value_type.get_shape()
-    if isinstance(layout, NoneAttr):
-        strides, running = [], 1
-        for size in reversed(shape):
-            strides.append(running)
-            running *= size
-        return tuple(reversed(strides))
-    if isinstance(layout, StridedLayoutAttr):
-        strides = layout.get_strides()
-        if any(s is None for s in strides):
-            return None
-        return tuple(s for s in strides if s is not None)
-    return None
 
 
 def _loop(
@@ -437,6 +359,14 @@ def _materialized_destination(op: RelayoutOp) -> tuple[Operation, SSAValue] | No
     return user, user.dest
 
 
+def _static_facts(op: RelayoutOp) -> Relayout:
+    """The static facts of `op`; PassFailedException when it has none."""
+    facts = relayout_facts(op)
+    if isinstance(facts, Refused):
+        raise PassFailedException(f"lower-packs: {facts.reason}")
+    return facts
+
+
 def lower_relayout_to_loops(op: RelayoutOp, rewriter: PatternRewriter) -> bool:
     """Replace a bufferized pack/unpack group by loops; False when not bufferized."""
     src = _buffer_of(op.source)
@@ -444,7 +374,7 @@ def lower_relayout_to_loops(op: RelayoutOp, rewriter: PatternRewriter) -> bool:
     if src is None or found is None:
         return False
     materialize, dest = found
-    facts = relayout_facts(op)
+    facts = _static_facts(op)
     c = IndexConstants(InsertPoint.before(op))
     b = Builder(InsertPoint.before(op))
     if isinstance(op, PackOp):
@@ -506,7 +436,7 @@ def _pad_region(value: SSAValue, rank: int) -> Region:
 
 def lower_pack_to_tensor_ops(op: PackOp, rewriter: PatternRewriter) -> None:
     """pack -> pad + expand_shape + transpose (upstream `linalg::lowerPack`)."""
-    facts = relayout_facts(op)
+    facts = _static_facts(op)
     b = Builder(InsertPoint.before(op))
     source = op.source
     elt = op.unpacked_type().get_element_type()
@@ -546,7 +476,7 @@ def lower_pack_to_tensor_ops(op: PackOp, rewriter: PatternRewriter) -> None:
 
 def lower_unpack_to_tensor_ops(op: UnpackOp, rewriter: PatternRewriter) -> None:
     """unpack -> transpose + collapse_shape + extract_slice + copy (upstream)."""
-    facts = relayout_facts(op)
+    facts = _static_facts(op)
     b = Builder(InsertPoint.before(op))
     elt = op.unpacked_type().get_element_type()
     shape, groups, where = _expanded_layout(facts)
@@ -628,12 +558,10 @@ class LowerPacksPass(ModulePass):
 
 __all__ = [
     "LowerPacksPass",
-    "Relayout",
     "emit_pack_loops",
     "emit_unpack_loops",
     "lower_pack_to_tensor_ops",
     "lower_packs_patterns",
     "lower_relayout_to_loops",
     "lower_unpack_to_tensor_ops",
-    "relayout_facts",
 ]

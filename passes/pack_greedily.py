@@ -706,7 +706,8 @@ class PackGreedilyPass(ModulePass):
 
     def strategy_options(self) -> OptionsFn:
         """A control function asking the strategy, with command-line overrides."""
-        from packdialect.strategies import AUTO, choose, get_strategy, get_target
+        from packdialect.strategies import AUTO, choose, get_strategy
+        from packdialect.targets import get_target
 
         target = get_target(self.target)
         # Resolve the name now, so that a bad name fails even without ops.

@@ -18,14 +18,9 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from packdialect.diagnostics import ToolError, diagnostic_error, run_tool
 from packdialect.ir.context import register_dialects
-from packdialect.diagnostics import (
-    ToolError,
-    diagnostic_error,
-    parse_source,
-    run_tool,
-    verify_located,
-)
+from packdialect.ir.parse import parse_source, verify_located
 
 SPLIT_MARKER = "// -----"
 # Like MLIR, a marker only splits where it starts its line, so that a check line

@@ -22,7 +22,8 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import DYNAMIC_INDEX, ModuleOp, TensorType
 
 from packdialect.diagnostics import ToolError, run_tool
-from packdialect.driver import apply_pipeline, find_function, load_module
+from packdialect.ir.parse import load_module
+from tools.common import apply_pipeline, find_function
 
 DEFAULT_C_PIPELINE = "cpu-pipeline{target=host}"
 

@@ -85,6 +85,7 @@ from packdialect.emit.c_types import (
     vector_typedef_name,
 )
 from packdialect.emit.c_vector import VectorEmitterMixin
+from packdialect.ir.attributes import NUM_THREADS_ATTR, OUTPUTS_ATTR
 
 __all__ = [
     "CEmitter",
@@ -96,9 +97,7 @@ __all__ = [
     "function_symbols",
 ]
 
-OUTPUTS_ATTR = "packdialect.outputs"
 _C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-NUM_THREADS_ATTR = "packdialect.num_threads"
 
 _ARITH_MATH_SKIP = {"arith.constant", "arith.fastmath", "arith.overflow"}
 _NO_C_EFFECT_PREFIXES = ("arith.", "math.", "affine.apply", "affine.min", "affine.max")

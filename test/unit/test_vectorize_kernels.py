@@ -18,7 +18,7 @@ from support import needs_cc
 
 import packdialect
 from packdialect.ir.context import make_context, parse_module
-from passes.pipelines import cpu_passes
+from passes.pipelines.cpu import cpu_passes
 
 pytestmark = needs_cc
 

@@ -42,7 +42,7 @@ def packing_strategy(target: str) -> str:
     """The pack-greedily strategy for a CPU target ("auto" = the target's own)."""
     if target != "host":
         return "auto"
-    from packdialect.strategies import get_target
+    from packdialect.targets import get_target
 
     return "avx512" if get_target("host").default_strategy == "amx" else "auto"
 

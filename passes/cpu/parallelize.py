@@ -35,9 +35,9 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from passes.linalg_to_loops import PARALLEL_ATTR, constant_index
+from packdialect.ir.attributes import NUM_THREADS_ATTR, PARALLEL_ATTR
+from passes.utils.loops import constant_index
 
-NUM_THREADS_ATTR = "packdialect.num_threads"
 """Attribute on scf.parallel: the OpenMP thread count."""
 
 _UNKNOWN_TRIP = 16
@@ -191,7 +191,6 @@ class ParallelizePass(ModulePass):
 
 
 __all__ = [
-    "NUM_THREADS_ATTR",
     "ParallelizePass",
     "estimate_work",
     "parallelize",

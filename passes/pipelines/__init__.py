@@ -1,0 +1,1 @@
+"""Named pipelines: one module per backend (`cpu-pipeline` in cpu.py)."""
