@@ -126,8 +126,8 @@ def bench_matmul(m: int, n: int, k: int, threads: int) -> dict:
 
 def kernel_tile() -> tuple[int, int, int]:
     """The host strategy's f32 tile (m0, n0, k0) for a large matmul."""
-    from packdialect.ir.context import parse_module
     from packdialect.analysis.contraction import analyze
+    from packdialect.ir.context import parse_module
     from packdialect.strategies import choose
 
     module = parse_module(MATMUL.format(m=1024, n=1024, k=1024))

@@ -50,11 +50,10 @@ def describe(t: object) -> str:
 
 
 def expected_dtype(t: object) -> np.dtype:
-    """The numpy dtype that carries values of MLIR type `t`."""
-    from packdialect.interpreter import element_dtype
+    """The numpy dtype that carries values of MLIR type `t` (its value form)."""
+    from packdialect.ir.dtypes import value_dtype
 
-    elt = t.get_element_type() if isinstance(t, TensorType) else t
-    return np.dtype(element_dtype(elt))
+    return value_dtype(t)  # type: ignore[arg-type]
 
 
 def check_argument(index: int, t: object, value: np.ndarray) -> np.ndarray:
@@ -132,10 +131,13 @@ def interpreter_runner(module: ModuleOp, entry: str) -> Callable[..., list[np.nd
 def compiled_runner(
     module: ModuleOp, entry: str, pipeline: str | None, threads: int | None
 ) -> Callable[..., list[np.ndarray]]:
-    """A callable running `entry` compiled to C."""
-    from packdialect import runtime
+    """A callable running `entry` compiled to C; results in the interpreter's
+    numpy form (`packdialect.ir.dtypes`: bf16 bits become float32 values)."""
+    from packdialect.compiler import compile as compile_module
+    from packdialect.ir.dtypes import from_storage
 
-    compiled = runtime.compile(
+    result_types = list(find_function(module, entry).function_type.outputs.data)
+    compiled = compile_module(
         module.clone(),
         target="c",
         pipeline=pipeline or DEFAULT_C_PIPELINE,
@@ -145,15 +147,29 @@ def compiled_runner(
 
     def call(*args: np.ndarray) -> list[np.ndarray]:
         out = fn(*args)
-        return list(out) if isinstance(out, tuple) else [out]
+        outputs = list(out) if isinstance(out, tuple) else [out]
+        return [
+            from_storage(np.asarray(o), t)
+            for o, t in zip(outputs, result_types, strict=True)
+        ]
 
     return call
 
 
-def compare(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> float:
+def tolerance(t: object) -> float:
+    """The --check tolerance for results of MLIR type `t` (relative for floats)."""
+    from packdialect.ir.dtypes import element_type
+
+    name = str(element_type(t))  # type: ignore[arg-type]
+    return {"f64": 1e-7, "f32": 1e-4, "f16": 1e-2, "bf16": 1e-2}.get(name, 0.0)
+
+
+def compare(
+    got: Sequence[np.ndarray], want: Sequence[np.ndarray], types: Sequence[object]
+) -> float:
     """Max relative error (floats) / max abs error (ints); ToolError on mismatch."""
     worst = 0.0
-    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+    for i, (g, w, t) in enumerate(zip(got, want, types, strict=True)):
         g, w = np.asarray(g), np.asarray(w)
         if g.shape != w.shape:
             raise ToolError(f"result{i} has shape {g.shape}, expected {w.shape}")
@@ -162,7 +178,7 @@ def compare(got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> float:
             err = (
                 float(np.abs(g.astype(np.float64) - w).max()) / scale if w.size else 0.0
             )
-            tol = 1e-4 if w.dtype == np.float32 else 1e-2
+            tol = tolerance(t)
         else:
             err = (
                 float(np.abs(g.astype(np.int64) - w.astype(np.int64)).max())
@@ -223,7 +239,7 @@ def run(argv: Sequence[str] | None) -> int:
     results = runner(*inputs)
     if reference_module is not None:
         expected = interpreter_runner(reference_module, args.entry)(*inputs)
-        err = compare(results, expected)
+        err = compare(results, expected, fn.function_type.outputs.data)
         print(f"check: OK (max error {err:.3g} against the interpreter)")
     if args.output:
         np.savez(args.output, **{f"result{i}": r for i, r in enumerate(results)})

@@ -1,4 +1,10 @@
-"""Emitters: lowered IR to source code, registered as xDSL targets (`-t c`)."""
+"""Emitters: lowered IR to source code, registered as xDSL targets (`-t c`).
+
+`abi.py` is the target-neutral ABI of emitted functions (symbols, parameters,
+bufferized outputs) that every backend and the runtime share; `errors.py`
+the `EmitError` every emitter raises; `c/` the C backend. Emitters read only
+lowered IR and never change it.
+"""
 
 from collections.abc import Callable
 

@@ -29,6 +29,8 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
 
+from packdialect.ir.dtypes import DtypeError, round_to_bf16, value_dtype
+
 __all__ = [
     "InterpreterError",
     "coerce",
@@ -66,12 +68,7 @@ _TERMINATORS = frozenset(
 # --------------------------------------------------------------------------
 
 
-_FLOAT_DTYPES: dict[type, np.dtype] = {
-    Float16Type: np.dtype(np.float16),
-    BFloat16Type: np.dtype(np.float32),
-    Float32Type: np.dtype(np.float32),
-    Float64Type: np.dtype(np.float64),
-}
+_FLOAT_TYPES = frozenset({Float16Type, BFloat16Type, Float32Type, Float64Type})
 
 
 def _element_type(type_attr: Attribute) -> Attribute:
@@ -92,7 +89,7 @@ def _int_width(type_attr: Attribute) -> int | None:
 
 
 def _is_float(type_attr: Attribute) -> bool:
-    return type(_element_type(type_attr)) in _FLOAT_DTYPES
+    return type(_element_type(type_attr)) in _FLOAT_TYPES
 
 
 def _is_bf16(type_attr: Attribute) -> bool:
@@ -100,33 +97,16 @@ def _is_bf16(type_attr: Attribute) -> bool:
 
 
 def element_dtype(type_attr: Attribute) -> np.dtype:
-    """The numpy storage dtype of an MLIR element type (or of a shaped type's).
+    """The numpy dtype the interpreter computes with for an MLIR element type
+    (or a shaped type's): the value form of `packdialect.ir.dtypes`.
 
     f16 -> float16, bf16 -> float32 (values kept rounded to bf16), f32, f64,
     i1 -> bool, iN -> the smallest intN holding N bits, index -> int64.
     """
-    elem = _element_type(type_attr)
-    float_dtype = _FLOAT_DTYPES.get(type(elem))
-    if float_dtype is not None:
-        return float_dtype
-    width = _int_width(elem)
-    if width is None:
-        raise InterpreterError(f"unsupported element type '{elem}'")
-    if width == 1:
-        return np.dtype(np.bool_)
-    for bits in (8, 16, 32, 64):
-        if width <= bits:
-            return np.dtype(f"int{bits}")
-    raise InterpreterError(f"unsupported integer width {width} (at most 64)")
-
-
-def round_to_bf16(values: Any) -> Array:
-    """Round float32 values to the nearest bf16 (ties to even), kept as float32."""
-    x = _contiguous(values, dtype=np.float32)
-    bits = x.view(np.uint32)
-    rounding = ((bits >> np.uint32(16)) & np.uint32(1)) + np.uint32(0x7FFF)
-    rounded = ((bits + rounding) & np.uint32(0xFFFF0000)).view(np.float32)
-    return np.where(np.isnan(x), x, rounded)
+    try:
+        return value_dtype(type_attr)
+    except DtypeError as err:
+        raise InterpreterError(str(err)) from None
 
 
 def _contiguous(values: Any, dtype: Any = None) -> Array:

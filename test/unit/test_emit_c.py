@@ -15,9 +15,11 @@ import numpy as np
 import pytest
 from support import needs_cc
 
-from packdialect.emit.c import CTarget, EmitError, emit_c, function_symbols
+from packdialect.compiler import compile
+from packdialect.emit.abi import function_symbols
+from packdialect.emit.c import CTarget, EmitError, emit_c
 from packdialect.ir.context import make_context, parse_module
-from packdialect.runtime import CompileError, compile, compile_c
+from packdialect.runtime import CompileError, compile_c
 
 STRICT = ("-Wall", "-Werror")
 RNG = np.random.default_rng(0)

@@ -10,12 +10,12 @@ from test_lowering_programs import PROGRAMS, assert_matches, mlp
 from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import MemRefType, ModuleOp
 
-from passes import parse_pipeline
 from packdialect.interpreter import element_dtype, random_inputs, run_function
-from packdialect.ir.context import make_context, parse_module
 from packdialect.ir.attributes import OUTPUTS_ATTR, PARALLEL_ATTR
-from passes.cpu.parallelize import estimate_work, trip_count
+from packdialect.ir.context import make_context, parse_module
+from passes import parse_pipeline
 from passes.cpu.kernel_plan import CastOps, plan_kernel, vector_target
+from passes.cpu.parallelize import estimate_work, trip_count
 
 PACK = "pack-greedily{strategy=avx512 target=avx512},specialize-mmt4d"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import needs_cc
 
 from tools.pack_run import main
 
@@ -191,3 +192,31 @@ def test_cli_errors_have_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert f"{bad}:2:" in proc.stderr and "error:" in proc.stderr
+
+
+BF16_MATMUL = """
+func.func @mm(%a: tensor<8x24xbf16>, %b: tensor<24x16xbf16>) -> tensor<8x16xbf16> {
+  %zero = arith.constant 0.0 : bf16
+  %init = tensor.empty() : tensor<8x16xbf16>
+  %acc = linalg.fill ins(%zero : bf16) outs(%init : tensor<8x16xbf16>) -> tensor<8x16xbf16>
+  %c = linalg.matmul ins(%a, %b : tensor<8x24xbf16>, tensor<24x16xbf16>)
+                     outs(%acc : tensor<8x16xbf16>) -> tensor<8x16xbf16>
+  return %c : tensor<8x16xbf16>
+}
+"""
+
+
+@needs_cc
+def test_bf16_results_through_c_match_the_interpreter(tmp_path: Path, capsys) -> None:
+    """The compiled bf16 result (raw bits) is read back as the interpreter's
+    float32 values, so --check compares like with like."""
+    source = tmp_path / "mm.mlir"
+    source.write_text(BF16_MATMUL)
+    out = tmp_path / "out.npz"
+    argv = [str(source), "--entry", "mm", "--seed", "3", "--backend", "c"]
+    assert main([*argv, "--check", "--output", str(out)]) == 0, capsys.readouterr()
+    assert "check: OK" in capsys.readouterr().out
+    got = np.load(out)["result0"]
+    assert got.dtype == np.float32
+    bits = got.view(np.uint32)
+    assert not (bits & 0xFFFF).any(), "bf16 results carry no low mantissa bits"

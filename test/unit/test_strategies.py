@@ -11,8 +11,6 @@ from xdsl.dialects.builtin import bf16, f16, f32, f64, i8, i32
 from xdsl.ir.affine import AffineMap
 from xdsl.utils.exceptions import DiagnosticException
 
-from packdialect.strategies import builtin as strategies
-from packdialect.strategies import registry as strategy_registry
 from packdialect.analysis.contraction import Contraction, ContractionDims
 from packdialect.strategies import (
     PackingChoice,
@@ -22,6 +20,8 @@ from packdialect.strategies import (
     get_strategy,
     register_strategy,
 )
+from packdialect.strategies import builtin as strategies
+from packdialect.strategies import registry as strategy_registry
 from packdialect.targets import TARGETS
 
 PLUGINS = Path(__file__).resolve().parents[2] / "examples" / "plugins"

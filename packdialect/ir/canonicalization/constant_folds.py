@@ -21,6 +21,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
+from packdialect.ir.dtypes import bits_dtype
 from packdialect.ir.relayout import PackOp, UnpackOp
 from packdialect.ir.relayout_arrays import pack_array, unpack_array
 from packdialect.ir.relayout_utils import Layout, constant_attr
@@ -29,20 +30,9 @@ MAX_FOLDED_CONSTANT_BYTES = 1 << 26
 """Constants larger than this (64 MiB) are not packed at compile time."""
 
 
-_STORAGE = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
-def _storage_dtype(element_type: Attribute) -> np.dtype | None:
-    """An unsigned dtype as wide as one element's bytes in a dense attribute."""
-    size = getattr(element_type, "compile_time_size", None)
-    if size not in _STORAGE:
-        return None
-    return np.dtype(_STORAGE[size]).newbyteorder("<")
-
-
 def dense_bits(attr: DenseIntOrFPElementsAttr) -> np.ndarray | None:
     """The elements of a dense attribute as raw bit patterns, shaped."""
-    dtype = _storage_dtype(attr.get_element_type())
+    dtype = bits_dtype(attr.get_element_type())
     if dtype is None:
         return None
     flat = np.frombuffer(attr.data.data, dtype=dtype)
@@ -56,7 +46,7 @@ def dense_bits(attr: DenseIntOrFPElementsAttr) -> np.ndarray | None:
 
 def scalar_bits(attr: Attribute, element_type: Attribute) -> int | None:
     """The bit pattern of a scalar constant of `element_type`."""
-    dtype = _storage_dtype(element_type)
+    dtype = bits_dtype(element_type)
     if dtype is None or not isinstance(attr, IntegerAttr | FloatAttr):
         return None
     packer = getattr(element_type, "pack", None)

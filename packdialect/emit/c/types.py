@@ -27,13 +27,11 @@ An n-D vector `vector<A x B x N x T>` is a struct of A*B rows of the 1-D type:
 from __future__ import annotations
 
 import math
-import re
 import struct
 from dataclasses import dataclass
 
 from xdsl.dialects.builtin import (
     BFloat16Type,
-    FileLineColLoc,
     Float16Type,
     Float32Type,
     Float64Type,
@@ -41,31 +39,9 @@ from xdsl.dialects.builtin import (
     IntegerType,
     VectorType,
 )
-from xdsl.ir import Attribute, Operation
-from xdsl.utils.exceptions import DiagnosticException
+from xdsl.ir import Attribute
 
-
-class EmitError(DiagnosticException):
-    """The C emitter met IR it cannot translate (names the op or type).
-
-    `location` is `file:line:col` of the offending op when known (drivers
-    print it like MLIR diagnostics), else "".
-    """
-
-    def __init__(self, message: str, op: Operation | None = None) -> None:
-        super().__init__(message)
-        self.location = _location_of(op)
-
-
-def _location_of(op: Operation | None) -> str:
-    """`file:line:col` of `op` or of its closest located ancestor ("" if none)."""
-    while op is not None:
-        loc = op.location
-        if isinstance(loc, FileLineColLoc):
-            return f"{loc.filename.data}:{loc.line.data}:{loc.column.data}"
-        op = op.parent_op()
-    return ""
-
+from packdialect.emit.errors import EmitError
 
 # ---------------------------------------------------------------------------
 # Scalar types
@@ -350,30 +326,3 @@ def scalar_literal(value: int | float, t: Attribute) -> str:
     if is_float(t):
         return float_literal(float(value), t)
     return int_literal(int(value), t)
-
-
-# ---------------------------------------------------------------------------
-# Symbols
-# ---------------------------------------------------------------------------
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
-
-
-def sanitize(name: str) -> str:
-    """`name` with every character outside [A-Za-z0-9_] replaced by '_'."""
-    return _UNSAFE.sub("_", name) or "_"
-
-
-def unique_symbols(names: list[str], prefix: str) -> dict[str, str]:
-    """Map each MLIR symbol to a distinct C identifier `prefix + sanitized`."""
-    result: dict[str, str] = {}
-    taken: set[str] = set()
-    for name in names:
-        base = prefix + sanitize(name)
-        candidate, counter = base, 1
-        while candidate in taken:
-            candidate = f"{base}_{counter}"
-            counter += 1
-        taken.add(candidate)
-        result[name] = candidate
-    return result

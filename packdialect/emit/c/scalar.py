@@ -18,7 +18,7 @@ from collections.abc import Callable
 from xdsl.dialects.builtin import Float16Type, Float64Type, IndexType
 from xdsl.ir import Attribute, Operation
 
-from packdialect.emit.c_types import (
+from packdialect.emit.c.types import (
     EmitError,
     compute_ctype,
     int_width,

@@ -3,22 +3,14 @@
 IR contract (what the lowering passes produce and this emitter accepts)
 =======================================================================
 
-* A `builtin.module` holding `func.func` and `memref.global` ops only.
-  A public `func.func` is an entry point, exported as `pd_<name>` (characters
-  outside [A-Za-z0-9_] become `_`, clashes get a `_N` suffix; see
-  `function_symbols`); a private one becomes a `static` C function; a
-  body-less declaration is an existing C function called by its own name.
-  Function bodies are single blocks (structured control flow only).
-* Function arguments are memrefs, scalars (index, i1/i8/i16/i32/i64,
-  f16/bf16/f32/f64) or static vectors (by value; not callable from the
-  runtime).
-  C ABI of a memref argument: a `T *` pointer to the element at the memref's
-  offset (`T *restrict` in public functions), then one `int64_t` per dynamic
-  size (`argN_dK`), then one `int64_t` per dynamic stride of a strided layout
-  (`argN_sK`). The identity layout is contiguous row-major.
-* Bufferized results: `packdialect.outputs = N : i64` on a function says its
-  last N memref arguments are the outputs, in result order. Functions return
-  nothing or one scalar/vector value.
+* A `builtin.module` holding `func.func` and `memref.global` ops only,
+  exported with the shared ABI of `packdialect/emit/abi.py` (symbols,
+  parameters, `packdialect.outputs`): a public function is exported, a
+  private one becomes a `static` C function, a body-less declaration is an
+  existing C function called by its own name. Function bodies are single
+  blocks (structured control flow only). Function arguments are memrefs,
+  scalars (index, i1/i8/i16/i32/i64, f16/bf16/f32/f64) or static vectors
+  (by value; not callable from the runtime).
 * Ops: func.{func,return,call}; scf.{for (iter_args: loop-carried C
   locals, vector ones included), if (with results), yield, parallel (no
   reductions; the outermost one gets `#pragma omp parallel for collapse(n)`,
@@ -34,7 +26,7 @@ IR contract (what the lowering passes produce and this emitter accepts)
 * memref views are a pointer plus static or dynamic sizes and strides; a
   subview computes its offset into the pointer. Dynamic memref dims are
   supported everywhere; vector shapes must be static.
-* Types: see `c_types.py` (bf16 is raw `uint16_t` bits, vectors are GCC
+* Types: see `types.py` (bf16 is raw `uint16_t` bits, vectors are GCC
   vector types padded to a power of two lanes, n-D vectors structs of rows).
   `index` arithmetic is signed 64-bit (no wrap-around); sized integer
   arithmetic wraps like MLIR.
@@ -49,7 +41,6 @@ A module using `scf.parallel` also exports
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,17 +52,23 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     MemRefType,
     ModuleOp,
-    StridedLayoutAttr,
     UnregisteredOp,
     VectorType,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.utils.target import Target
 
-from packdialect.emit import c_index as ix
-from packdialect.emit.c_memref import MemRefEmitterMixin, MemRefView, arg_view
-from packdialect.emit.c_scalar import Helpers, ScalarExprs
-from packdialect.emit.c_types import (
+from packdialect.emit.abi import (
+    function_abi,
+    function_symbols,
+    global_symbols,
+    is_declaration,
+    is_public,
+)
+from packdialect.emit.c import index as ix
+from packdialect.emit.c.memref import MemRefEmitterMixin
+from packdialect.emit.c.scalar import Helpers, ScalarExprs
+from packdialect.emit.c.types import (
     EmitError,
     byte_size,
     int_literal,
@@ -80,24 +77,20 @@ from packdialect.emit.c_types import (
     lane_unsigned_ctype,
     scalar_ctype,
     scalar_literal,
-    unique_symbols,
     vector_info,
     vector_typedef_name,
 )
-from packdialect.emit.c_vector import VectorEmitterMixin
+from packdialect.emit.c.vector import VectorEmitterMixin
+from packdialect.emit.c.views import MemRefView, arg_view
 from packdialect.ir.attributes import NUM_THREADS_ATTR, OUTPUTS_ATTR
 
 __all__ = [
     "CEmitter",
-    "CParam",
     "CTarget",
     "EmitError",
     "emit_c",
-    "function_abi",
-    "function_symbols",
 ]
 
-_C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _ARITH_MATH_SKIP = {"arith.constant", "arith.fastmath", "arith.overflow"}
 _NO_C_EFFECT_PREFIXES = ("arith.", "math.", "affine.apply", "affine.min", "affine.max")
@@ -152,100 +145,6 @@ void packdialect_set_num_threads(int n) {
 #endif
 }
 """
-
-
-# ---------------------------------------------------------------------------
-# Function ABI (shared with the runtime)
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CParam:
-    """One C parameter of an emitted function.
-
-    kind is "memref" (a pointer), "size" (a dynamic size of memref argument
-    `arg`, dimension `dim`), "stride" (a dynamic stride), "scalar" or "vector".
-    """
-
-    kind: str
-    ctype: str
-    name: str
-    arg: int
-    dim: int = -1
-
-
-def function_symbols(module: ModuleOp) -> dict[str, str]:
-    """MLIR function name -> C symbol.
-
-    Defined functions get `pd_` + the sanitized name (made unique); an
-    external declaration (no body) names an existing C function and keeps
-    its name, which must then be a C identifier.
-    """
-    funcs = [op for op in module.ops if op.name == "func.func"]
-    defined = [f.sym_name.data for f in funcs if not _is_declaration(f)]  # type: ignore[attr-defined]
-    symbols = unique_symbols(defined, "pd_")
-    for func in funcs:
-        name = func.sym_name.data  # type: ignore[attr-defined]
-        if not _is_declaration(func):
-            continue
-        if not _C_IDENTIFIER.fullmatch(name):
-            raise EmitError(f"external function '{name}' is not a C identifier", func)
-        symbols[name] = name
-    return symbols
-
-
-def global_symbols(module: ModuleOp) -> dict[str, str]:
-    """memref.global name -> C symbol (`pdg_` + sanitized name, made unique)."""
-    names = [op.sym_name.data for op in module.ops if op.name == "memref.global"]
-    return unique_symbols(names, "pdg_")
-
-
-def is_public(func: Operation) -> bool:
-    """Whether a func.func is public (an entry point)."""
-    visibility = func.properties.get("sym_visibility")
-    return visibility is None or visibility.data == "public"  # type: ignore[union-attr]
-
-
-def num_outputs(func: Operation) -> int:
-    """The `packdialect.outputs` count of a function (0 when absent)."""
-    attr = func.attributes.get(OUTPUTS_ATTR)
-    if attr is None:
-        return 0
-    if not isinstance(attr, IntegerAttr):
-        raise EmitError(f"'{OUTPUTS_ATTR}' must be an integer attribute")
-    return attr.value.data
-
-
-def function_abi(func: Operation, ctype_of: Callable[[Attribute], str]) -> list[CParam]:
-    """The C parameters of a func.func, in order (see the module docstring)."""
-    params: list[CParam] = []
-    restrict = " *restrict " if is_public(func) else " *"
-    for index, t in enumerate(func.function_type.inputs.data):
-        name = f"arg{index}"
-        if isinstance(t, MemRefType):
-            params.append(
-                CParam("memref", scalar_ctype(t.element_type) + restrict, name, index)
-            )
-            params += _dynamic_params(t, name, index)
-        elif isinstance(t, VectorType):
-            params.append(CParam("vector", ctype_of(t) + " ", name, index))
-        else:
-            params.append(CParam("scalar", ctype_of(t) + " ", name, index))
-    return params
-
-
-def _dynamic_params(t: MemRefType, name: str, index: int) -> list[CParam]:
-    """The int64_t size and stride parameters following a memref pointer."""
-    params = [
-        CParam("size", "int64_t ", f"{name}_d{d}", index, d)
-        for d, size in enumerate(t.get_shape())
-        if size < 0
-    ]
-    if isinstance(t.layout, StridedLayoutAttr):
-        for d, stride in enumerate(t.get_strides() or ()):
-            if stride is None:
-                params.append(CParam("stride", "int64_t ", f"{name}_s{d}", index, d))
-    return params
 
 
 # ---------------------------------------------------------------------------
@@ -429,12 +328,12 @@ class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
         result = self.ctype(results[0]) if results else "void"
         params = function_abi(func, self.ctype)
         text = ", ".join(p.ctype + p.name for p in params) or "void"
-        storage = "" if is_public(func) or _is_declaration(func) else "static "
+        storage = "" if is_public(func) or is_declaration(func) else "static "
         unused = "__attribute__((unused)) " if storage else ""
         return f"{unused}{storage}{result} {self.func_symbols[name]}({text})"
 
     def _emit_func(self, func: Operation) -> None:
-        if _is_declaration(func):
+        if is_declaration(func):
             return
         blocks = list(func.body.blocks)
         if len(blocks) != 1:
@@ -756,10 +655,6 @@ def _fold_affine_division(token: str, lhs: int, rhs: int) -> int:
     if token == "CeilDiv":
         return -((-lhs) // rhs)
     return lhs % rhs
-
-
-def _is_declaration(func: Operation) -> bool:
-    return not func.regions or not func.regions[0].blocks
 
 
 def _has_work(block: Block) -> bool:

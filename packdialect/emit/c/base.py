@@ -1,7 +1,7 @@
 """The core interface of the C emitter that the op-family mixins build on.
 
-`CEmitter` (c.py) implements these; `MemRefEmitterMixin` (c_memref.py) and
-`VectorEmitterMixin` (c_vector.py) only call them, so each op family lives in
+`CEmitter` (emitter.py) implements these; `MemRefEmitterMixin` (memref.py) and
+`VectorEmitterMixin` (vector.py) only call them, so each op family lives in
 its own file without knowing how names, scopes and output lines are kept.
 """
 
@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from packdialect.emit import c_index as ix
-from packdialect.emit.c_scalar import Helpers, ScalarExprs
+from packdialect.emit.c import index as ix
+from packdialect.emit.c.scalar import Helpers, ScalarExprs
 
 if TYPE_CHECKING:
-    from packdialect.emit.c_memref import MemRefView
-    from packdialect.emit.c_types import VectorInfo
+    from packdialect.emit.c.types import VectorInfo
+    from packdialect.emit.c.views import MemRefView
 
 
 class EmitterBase:

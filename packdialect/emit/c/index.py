@@ -12,7 +12,7 @@ import re
 
 from xdsl.dialects.builtin import IndexType
 
-from packdialect.emit.c_types import int_literal
+from packdialect.emit.c.types import int_literal
 
 Index = int | str
 

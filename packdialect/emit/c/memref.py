@@ -10,8 +10,8 @@ their indices with the strides.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+import numpy as np
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     DenseIntOrFPElementsAttr,
@@ -20,15 +20,14 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntegerAttr,
     MemRefType,
-    NoneAttr,
     StridedLayoutAttr,
     UnitAttr,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from packdialect.emit import c_index as ix
-from packdialect.emit.c_base import EmitterBase
-from packdialect.emit.c_types import (
+from packdialect.emit.c import index as ix
+from packdialect.emit.c.base import EmitterBase
+from packdialect.emit.c.types import (
     EmitError,
     byte_size,
     is_bf16,
@@ -37,6 +36,13 @@ from packdialect.emit.c_types import (
     scalar_ctype,
     scalar_literal,
 )
+from packdialect.emit.c.views import (
+    MemRefView,
+    layout_strides,
+    static_offset,
+    static_sizes,
+)
+from packdialect.ir.dtypes import DtypeError, storage_dtype
 
 _ALLOC_HELPER = """\
 static inline void *pdh_alloc(size_t align, size_t bytes) {
@@ -82,82 +88,6 @@ static inline void pdh_scratch_release(pdh_scratch_t *slot, void *p) {{
   else free(p);
 }}
 """
-
-
-@dataclass(frozen=True)
-class MemRefView:
-    """A memref in C: pointer (at the offset), sizes and strides."""
-
-    ptr: str
-    elem: Attribute
-    sizes: tuple[ix.Index, ...]
-    strides: tuple[ix.Index, ...]
-    base: str | None = None
-    """Pointer to offset 0 of the layout (the allocation), when known."""
-
-    def offset(self, indices: list[ix.Index]) -> ix.Index:
-        """The element offset of `indices` from `ptr`."""
-        return ix.linear(indices, list(self.strides))
-
-    def address(self, indices: list[ix.Index]) -> str:
-        """C pointer expression to the element at `indices`."""
-        offset = self.offset(indices)
-        return self.ptr if offset == 0 else f"{self.ptr} + {ix.text(offset)}"
-
-    def element(self, indices: list[ix.Index]) -> str:
-        """C lvalue of the element at `indices`."""
-        return f"{self.ptr}[{ix.text(self.offset(indices))}]"
-
-    def is_contiguous(self) -> bool:
-        """Whether the view is dense row-major (strides from its sizes)."""
-        return list(self.strides) == ix.row_major_strides(list(self.sizes))
-
-
-def _static_sizes(t: MemRefType, dynamic: list[ix.Index]) -> list[ix.Index]:
-    """The sizes of `t`, taking dynamic ones from `dynamic` in order."""
-    pending = list(dynamic)
-    return [size if size >= 0 else pending.pop(0) for size in t.get_shape()]
-
-
-def layout_strides(
-    t: MemRefType, sizes: list[ix.Index], name: str | None
-) -> list[ix.Index]:
-    """Strides of `t`: row-major for the identity layout, else from the layout.
-
-    Dynamic strides of a strided layout read `{name}_sK` (function arguments);
-    without a name they are an error.
-    """
-    if isinstance(t.layout, NoneAttr):
-        return ix.row_major_strides(sizes)
-    if not isinstance(t.layout, StridedLayoutAttr):
-        raise EmitError(f"memref layout '{t.layout}' is not supported by the C emitter")
-    strides: list[ix.Index] = []
-    for d, stride in enumerate(t.layout.get_strides()):
-        if stride is not None:
-            strides.append(stride)
-        elif name is not None:
-            strides.append(f"{name}_s{d}")
-        else:
-            raise EmitError(f"dynamic strides of '{t}' are not known in the C emitter")
-    return strides
-
-
-def _static_offset(t: MemRefType) -> int | None:
-    if isinstance(t.layout, NoneAttr):
-        return 0
-    if isinstance(t.layout, StridedLayoutAttr):
-        return t.layout.get_offset()
-    return None
-
-
-def arg_view(t: MemRefType, name: str) -> MemRefView:
-    """The view of a memref function argument `name` (dynamic sizes `name_dK`)."""
-    sizes: list[ix.Index] = [
-        size if size >= 0 else f"{name}_d{d}" for d, size in enumerate(t.get_shape())
-    ]
-    strides = layout_strides(t, sizes, name)
-    base = name if _static_offset(t) == 0 else None
-    return MemRefView(name, t.element_type, tuple(sizes), tuple(strides), base)
 
 
 def _mixed(static: tuple[int, ...], dynamic: list[ix.Index]) -> list[ix.Index]:
@@ -242,7 +172,7 @@ class MemRefEmitterMixin(EmitterBase):
         ctype = scalar_ctype(t.element_type)
         initial = f" = {self.view(init).ptr}" if init is not None else ""
         self.line(f"{ctype} *{name}{initial};")
-        base = name if _static_offset(t) == 0 else None
+        base = name if static_offset(t) == 0 else None
         return MemRefView(name, t.element_type, tuple(sizes), tuple(strides), base)
 
     def _declare_pointer(self, elem: Attribute, expression: str) -> str:
@@ -269,7 +199,7 @@ class MemRefEmitterMixin(EmitterBase):
         t = op.results[0].type
         assert isinstance(t, MemRefType)
         dynamic = self.indices(op.operands[: sum(1 for s in t.get_shape() if s < 0)])
-        sizes = _static_sizes(t, dynamic)
+        sizes = static_sizes(t, dynamic)
         return t, sizes, layout_strides(t, sizes, None)
 
     def _emit_alloc(self, op: Operation) -> None:
@@ -516,21 +446,17 @@ def _footprint(sizes: list[ix.Index], strides: list[ix.Index]) -> ix.Index:
 # Dense initializers
 # ---------------------------------------------------------------------------
 
-_NUMPY_DTYPES = {
-    "f16": "<f2", "bf16": "<u2", "f32": "<f4", "f64": "<f8",
-    "i1": "i1", "i8": "i1", "i16": "<i2", "i32": "<i4", "i64": "<i8", "idx": "<i8",
-}  # fmt: skip
+
+def dense_array(attr: DenseIntOrFPElementsAttr, elem: Attribute) -> np.ndarray:
+    """The elements of a dense attribute in their storage form (bf16: bits)."""
+    try:
+        dtype = storage_dtype(elem)
+    except DtypeError as err:
+        raise EmitError(str(err)) from None
+    return np.frombuffer(attr.data.data, dtype=dtype.newbyteorder("<"))
 
 
-def _dense_array(attr: DenseIntOrFPElementsAttr, elem: Attribute):
-    import numpy as np
-
-    from packdialect.emit.c_types import type_suffix
-
-    return np.frombuffer(attr.data.data, dtype=_NUMPY_DTYPES[type_suffix(elem)])
-
-
-def _element_text(value, elem: Attribute) -> str:
+def element_text(value, elem: Attribute) -> str:
     if is_bf16(elem):
         return f"0x{int(value):04x}"
     if is_i1(elem):
@@ -544,7 +470,7 @@ def _dense_initializer(
     attr: DenseIntOrFPElementsAttr, elem: Attribute, count: int
 ) -> str:
     """A C initializer list for a dense attribute (GNU ranges for splats)."""
-    values = _dense_array(attr, elem)
+    values = dense_array(attr, elem)
     if len(values) not in (1, count):
         raise EmitError(
             f"dense initializer has {len(values)} values for {count} elements"
@@ -553,14 +479,14 @@ def _dense_initializer(
         return "{0}"
     first = values[0]
     if len(values) == 1 or (values == first).all():
-        return f"{{[0 ... {count - 1}] = {_element_text(first, elem)}}}"
+        return f"{{[0 ... {count - 1}] = {element_text(first, elem)}}}"
     return "{" + ", ".join(element_texts(values, elem)) + "}"
 
 
 def element_texts(values, elem: Attribute) -> list[str]:
     """C texts of many dense values, fast for large f32/f64 constants."""
     if not isinstance(elem, Float32Type | Float64Type):
-        return [_element_text(v, elem) for v in values.tolist()]
+        return [element_text(v, elem) for v in values.tolist()]
     pattern, suffix = ("%.9g", "f") if isinstance(elem, Float32Type) else ("%.17g", "")
     texts = []
     for value in values.tolist():

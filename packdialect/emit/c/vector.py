@@ -1,9 +1,9 @@
 """vector ops (and elementwise arith/math on vectors) for the C emitter.
 
 1-D vectors are GCC vector types; n-D vectors are structs of 1-D rows (see
-`c_types.py`). Elementwise ops use GCC's vector operators where they match
+`types.py`). Elementwise ops use GCC's vector operators where they match
 MLIR semantics exactly and otherwise a lane loop over the scalar expression
-from `c_scalar.py`; n-D ops loop over rows. `vector.fma` uses the x86 FMA
+from `scalar.py`; n-D ops loop over rows. `vector.fma` uses the x86 FMA
 intrinsics when the vector is one native register, so the accumulation is
 fused whatever `-ffp-contract` says.
 """
@@ -19,10 +19,10 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from packdialect.emit import c_index as ix
-from packdialect.emit.c_base import EmitterBase
-from packdialect.emit.c_memref import _dense_array, _element_text
-from packdialect.emit.c_types import (
+from packdialect.emit.c import index as ix
+from packdialect.emit.c.base import EmitterBase
+from packdialect.emit.c.memref import dense_array, element_text
+from packdialect.emit.c.types import (
     EmitError,
     VectorInfo,
     byte_size,
@@ -123,10 +123,10 @@ class VectorEmitterMixin(EmitterBase):
         if not isinstance(value, DenseIntOrFPElementsAttr):
             raise EmitError(f"unsupported vector constant '{value}' in the C emitter")
         info = vector_info(t)
-        values = _dense_array(value, info.elem).tolist()
+        values = dense_array(value, info.elem).tolist()
         if len(values) == 1:
             values = values * (info.rows * info.lanes)
-        texts = [_element_text(v, info.elem) for v in values]
+        texts = [element_text(v, info.elem) for v in values]
         pad = ["0"] * (info.padded - info.lanes)
         rows = [
             "{" + ", ".join(texts[r * info.lanes : (r + 1) * info.lanes] + pad) + "}"
