@@ -40,8 +40,12 @@ class Refused:
 
 def remark(op: Operation | None, message: str) -> None:
     """Report `message` at `op` as `file:line:col: remark: message` (stderr)."""
-    where = location_of(op, UNKNOWN_LOCATION)
-    print(f"{where}: remark: {message}", file=sys.stderr)
+    remark_at(location_of(op, UNKNOWN_LOCATION), message)
+
+
+def remark_at(location: str, message: str) -> None:
+    """Report `message` at a `file:line:col` (for an op about to be replaced)."""
+    print(f"{location or UNKNOWN_LOCATION}: remark: {message}", file=sys.stderr)
 
 
 @dataclass

@@ -51,6 +51,7 @@ from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
 from packdialect.analysis.contraction import static_loop_sizes
+from packdialect.diagnostics import Refused
 from passes.utils.loops import IndexConstants, build_nest, indices_for_map
 
 PARALLEL = "parallel"
@@ -186,13 +187,13 @@ def _reductions_innermost(view: Structured) -> bool:
     return not any(_uses_loops(m, reds) for m in out_maps)
 
 
-def lower_to_loops(op: Operation, rewriter: PatternRewriter) -> bool:
-    """Replace a linalg op on memrefs by loops. False when `op` is left alone."""
+def lower_to_loops(op: Operation, rewriter: PatternRewriter) -> Refused | None:
+    """Replace a linalg op on memrefs by loops (None), or say why not."""
     view = structured(op)
-    if view is None or op.results:
-        return False
-    if not all(isinstance(v.type, MemRefType) for v in view.outputs):
-        return False
+    if view is None:
+        return Refused(f"'{op.name}' is not a linalg op")
+    if op.results or not all(isinstance(v.type, MemRefType) for v in view.outputs):
+        return Refused(f"'{op.name}' is not on memrefs (bufferize first)")
     extents = loop_extents(view, op)
     c = IndexConstants(InsertPoint.before(op))
     b = Builder(InsertPoint.before(op))
@@ -201,7 +202,7 @@ def lower_to_loops(op: Operation, rewriter: PatternRewriter) -> bool:
     else:
         _lower_perfect(b, c, view, extents)
     rewriter.erase(op)
-    return True
+    return None
 
 
 def _lower_perfect(b: Builder, c: IndexConstants, view: Structured, extents) -> None:

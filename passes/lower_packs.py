@@ -367,12 +367,14 @@ def _static_facts(op: RelayoutOp) -> Relayout:
     return facts
 
 
-def lower_relayout_to_loops(op: RelayoutOp, rewriter: PatternRewriter) -> bool:
-    """Replace a bufferized pack/unpack group by loops; False when not bufferized."""
+def lower_relayout_to_loops(
+    op: RelayoutOp, rewriter: PatternRewriter
+) -> Refused | None:
+    """Replace a bufferized pack/unpack group by loops (None), or say why not."""
     src = _buffer_of(op.source)
     found = _materialized_destination(op)
     if src is None or found is None:
-        return False
+        return Refused(f"'{op.name}' is not bufferized (run bufferize first)")
     materialize, dest = found
     facts = _static_facts(op)
     c = IndexConstants(InsertPoint.before(op))
@@ -387,7 +389,7 @@ def lower_relayout_to_loops(op: RelayoutOp, rewriter: PatternRewriter) -> bool:
     for stand_in in stand_ins:
         if isinstance(stand_in, Operation) and not stand_in.results[0].uses:
             rewriter.erase(stand_in)
-    return True
+    return None
 
 
 # ---------------------------------------------------------------------------

@@ -30,34 +30,29 @@ built, and with a run-time tile (a dynamic loop padded to a multiple) the
 outer sizes are `arith.ceildivsi` instead of a semi-affine `affine.apply`
 (which xDSL cannot parse back).
 
-`report=true` prints one line per linalg op to stderr:
-`pack-greedily: FILE:LINE:COL: @FUNC: OP: packed <contraction> with <options>`
-or `...: OP: not packed: <reason>`.
+`report=true` reports one remark per linalg op (stderr):
+`FILE:LINE:COL: remark: pack-greedily: @FUNC: OP: packed <contraction> with
+<options>` or `...: OP: not packed: <reason>`.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from xdsl.context import Context
-from xdsl.dialects import affine, arith, func, tensor
+from xdsl.dialects import arith, func, tensor
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     AffineMapAttr,
-    AnyFloat,
-    FloatAttr,
-    IndexType,
-    IntegerAttr,
     ModuleOp,
     TensorType,
 )
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
 from xdsl.dialects.linalg.ops import GenericOp
-from xdsl.ir import Attribute, Operation, Region, SSAValue
+from xdsl.ir import Operation, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -68,9 +63,10 @@ from xdsl.pattern_rewriter import (
 from xdsl.utils.exceptions import PassFailedException
 
 from packdialect.analysis.contraction import Contraction, analyze
-from packdialect.diagnostics import location_of
+from packdialect.diagnostics import Refused, location_of, remark_at
 from packdialect.ir.ops import PackOp, UnpackOp
 from packdialect.ir.relayout import ceildiv
+from packdialect.ir.relayout_utils import Inserter
 
 Tile = int | SSAValue
 
@@ -218,7 +214,7 @@ def pack_loops(
     maps: Sequence[AffineMap],
     iterators: Sequence[str],
     tiles: Sequence[object],
-) -> PackedLoops | str:
+) -> PackedLoops | Refused:
     """Tile every loop `i` with `tiles[i] != 0` (upstream `packLinalgMetadataOnce`).
 
     Each tiled loop gets a new innermost loop of the same iterator type; every
@@ -237,7 +233,7 @@ def pack_loops(
             results = amap.results
             if pos is not None:
                 if not isinstance(results[pos], AffineDimExpr):
-                    return (
+                    return Refused(
                         f"loop d{loop} appears in the compound expression "
                         f"{results[pos]}; only bare dimensions can be packed"
                     )
@@ -275,38 +271,8 @@ def permute_outer(amap: AffineMap, perm: Sequence[int]) -> AffineMap:
 # ---------------------------------------------------------------------------
 
 
-@dataclass
-class _Builder:
-    """Collects the new ops in order (they replace the packed op at once)."""
-
-    ops: list[Operation] = field(default_factory=list)
-
-    def add(self, op: Operation) -> Operation:
-        """Append `op` and return it."""
-        self.ops.append(op)
-        return op
-
-    def dim(self, value: SSAValue, index: int) -> SSAValue:
-        """`tensor.dim %value, index` (with its index constant)."""
-        const = self.add(arith.ConstantOp.from_int_and_width(index, IndexType()))
-        return self.add(tensor.DimOp(value, const.results[0])).results[0]
-
-    def apply(self, expr: AffineExpr, symbols: Sequence[SSAValue]) -> SSAValue:
-        """`affine.apply affine_map<()[s..] -> (expr)>()[symbols]`."""
-        amap = AffineMap(0, len(symbols), (expr,))
-        return self.add(affine.ApplyOp(list(symbols), AffineMapAttr(amap))).results[0]
-
-    def zero(self, element_type: Attribute) -> SSAValue:
-        """`arith.constant 0` of `element_type` (the padding value)."""
-        if isinstance(element_type, AnyFloat):
-            attr: Attribute = FloatAttr(0.0, element_type)
-        else:
-            attr = IntegerAttr(0, element_type)  # type: ignore[arg-type]
-        return self.add(arith.ConstantOp(attr, element_type)).results[0]
-
-
 def _loop_extent_value(
-    builder: _Builder,
+    builder: Inserter,
     operands: Sequence[SSAValue],
     maps: Sequence[AffineMap],
     loop: int,
@@ -359,7 +325,7 @@ def plan_tiles(
 
 
 def _materialize_tiles(
-    builder: _Builder,
+    builder: Inserter,
     planned: Sequence[PlannedTile],
     operands: Sequence[SSAValue],
     maps: Sequence[AffineMap],
@@ -376,7 +342,7 @@ def _materialize_tiles(
 
 
 def _outer_size(
-    builder: _Builder, operand: SSAValue, dim: int, tile: Tile | None
+    builder: Inserter, operand: SSAValue, dim: int, tile: Tile | None
 ) -> Tile:
     """Size of outer dim `dim` of the packed operand (int or SSA value)."""
     assert isinstance(operand.type, TensorType)
@@ -391,11 +357,7 @@ def _outer_size(
     # A run-time tile: `dim ceildiv tile` is semi-affine, which xDSL cannot
     # parse back, so it is an arith.ceildivsi (upstream composes an affine.apply).
     value = size if size != DYNAMIC_INDEX else builder.dim(operand, dim)
-    if isinstance(value, int):
-        value = builder.add(
-            arith.ConstantOp.from_int_and_width(value, IndexType())
-        ).results[0]
-    return builder.add(arith.CeilDivSIOp(value, tile)).results[0]
+    return builder(arith.CeilDivSIOp(builder.index(value), tile)).results[0]
 
 
 def _needs_padding(operand: SSAValue, packed: Sequence[tuple[int, Tile]]) -> bool:
@@ -408,7 +370,7 @@ def _needs_padding(operand: SSAValue, packed: Sequence[tuple[int, Tile]]) -> boo
 
 
 def _build_pack(
-    builder: _Builder,
+    builder: Inserter,
     operand: SSAValue,
     packed: Sequence[tuple[int, Tile]],
     outer_perm: Sequence[int] | None,
@@ -425,7 +387,7 @@ def _build_pack(
     shape = [s if isinstance(s, int) else DYNAMIC_INDEX for s in sizes]
     dest_type = TensorType(operand.type.get_element_type(), shape)
     dynamic_sizes = [s for s in sizes if not isinstance(s, int)]
-    empty = builder.add(tensor.EmptyOp(dynamic_sizes, dest_type))
+    empty = builder(tensor.EmptyOp(dynamic_sizes, dest_type))
     padding = None
     if _needs_padding(operand, packed):
         padding = builder.zero(operand.type.get_element_type())
@@ -437,7 +399,7 @@ def _build_pack(
         outer_perm,
         padding,
     )
-    builder.add(pack)
+    builder(pack)
     return pack
 
 
@@ -448,7 +410,7 @@ def _build_pack(
 
 def _k_padding_reason(
     contraction: Contraction, tiles: Sequence[PlannedTile], perm: Sequence[int]
-) -> str | None:
+) -> Refused | None:
     """Why zero-padding k would change the result (non-MAC body), or None."""
     if contraction.mac is not None:
         return None
@@ -458,22 +420,22 @@ def _k_padding_reason(
         extent = contraction.loop_sizes[contraction.k_pos]
         if isinstance(tile, int) and extent is not None and extent % tile == 0:
             return None
-        return (
+        return Refused(
             f"the k loop d{contraction.k_pos} would be padded with zeros, which is "
             "only neutral for a multiply-accumulate body"
         )
     return None
 
 
-def _structure_reason(op: LinalgStructuredOperation) -> str | None:
+def _structure_reason(op: LinalgStructuredOperation) -> Refused | None:
     """Why the operands cannot be packed (not ranked tensors), or None."""
     for value in (*op.inputs, *op.outputs):
         if not isinstance(value.type, TensorType):
-            return (
+            return Refused(
                 f"operand of type {value.type} is not a tensor; packing needs tensors"
             )
     if len(op.results) != 1:
-        return "expected one tensor result"
+        return Refused("expected one tensor result")
     return None
 
 
@@ -504,21 +466,21 @@ def _mmt4d_perms(
 
 def pack_matmul_greedily(
     rewriter: PatternRewriter, op: Operation, options: PackGreedilyOptions
-) -> PackResult | str:
+) -> PackResult | Refused:
     """Pack `op`'s contraction like upstream's `packMatmulGreedily`.
 
     Returns the new ops, or a sentence saying why `op` was left unchanged
     (nothing is modified in that case).
     """
     contraction = analyze(op, require_mac=False)
-    if isinstance(contraction, str):
+    if isinstance(contraction, Refused):
         return contraction
     assert isinstance(op, LinalgStructuredOperation)
     reason = _structure_reason(op)
     if reason is not None:
         return reason
     if not any(options.packed_sizes) and not any(options.padded_sizes_next_multiple_of):
-        return "all packed sizes are 0: nothing to pack"
+        return Refused("all packed sizes are 0: nothing to pack")
     num_loops = contraction.num_loops
     desired = [num_loops - 3 + o for o in options.inner_dims_order]
     perm = compute_permutation_vector(num_loops, contraction.mnk_positions, desired)
@@ -531,10 +493,10 @@ def pack_matmul_greedily(
     if reason is not None:
         return reason
     packed = pack_loops(maps, iterators, planned)
-    if isinstance(packed, str):
+    if isinstance(packed, Refused):
         return packed
 
-    builder = _Builder()
+    builder = Inserter(rewriter, op)
     tiles = _materialize_tiles(builder, planned, operands, maps)
     packed.operand_dims = [
         [(dim, tiles[loop]) for dim, loop in dims] for dims in packed.operand_dims
@@ -564,7 +526,7 @@ def pack_matmul_greedily(
         [_ITERATORS[it]() for it in packed.iterators],
         [v.type for v in new_operands[num_inputs:]],
     )
-    builder.add(generic)
+    builder(generic)
     result = generic.results[0]
     unpack_ops: list[UnpackOp] = []
     init_pack = pack_ops[-1] if packed.operand_dims[-1] else None
@@ -576,10 +538,11 @@ def pack_matmul_greedily(
             init_pack.get_mixed_tiles(),
             perms[-1],
         )
-        builder.add(unpack)
+        builder(unpack)
         unpack_ops.append(unpack)
         result = unpack.result
-    rewriter.replace(op, builder.ops, [result])
+    builder.name_after(op)
+    rewriter.replace(op, [], [result])
     return PackResult(pack_ops, generic, unpack_ops, contraction)
 
 
@@ -587,35 +550,23 @@ def pack_matmul_greedily(
 # Pattern and pass
 # ---------------------------------------------------------------------------
 
-OptionsFn = Callable[[Operation, Contraction], "PackGreedilyOptions | str"]
-"""Control function: options for one op, or a reason to leave it alone."""
+OptionsFn = Callable[[Operation, Contraction], "PackGreedilyOptions | Refused"]
+"""Control function: options for one op, or the reason to leave it alone."""
 
-ReportFn = Callable[[str], None]
-"""Receives one line per visited op saying what happened to it."""
-
-
-def _where(op: Operation) -> str:
-    """`file:line:col: @function` (whichever parts are known) for reports."""
-    parts = []
-    location = location_of(op)
-    if location:
-        parts.append(location)
-    parent = op.parent_op()
-    while parent is not None and not isinstance(parent, func.FuncOp):
-        parent = parent.parent_op()
-    if isinstance(parent, func.FuncOp):
-        parts.append(f"@{parent.sym_name.data}")
-    return ": ".join(parts)
+ReportFn = Callable[[str, str], None]
+"""Receives, per visited op, its location and one line saying what happened."""
 
 
 def report_prefix(op: Operation) -> str:
-    """`pack-greedily: <file:line:col>: @<function>: <op name>: ` for a report line.
+    """`pack-greedily: @<function>: <op name>: ` for a report line.
 
     Call it before `op` is replaced (a detached op has no function).
     """
-    where = _where(op)
-    prefix = f"pack-greedily: {where}: " if where else "pack-greedily: "
-    return f"{prefix}{op.name}: "
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, func.FuncOp):
+        parent = parent.parent_op()
+    where = f"@{parent.sym_name.data}: " if isinstance(parent, func.FuncOp) else ""
+    return f"pack-greedily: {where}{op.name}: "
 
 
 class PackGreedilyPattern(RewritePattern):
@@ -628,21 +579,22 @@ class PackGreedilyPattern(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if not isinstance(op, LinalgStructuredOperation):
             return
-        prefix = report_prefix(op) if self.report is not None else ""
-        outcome = self._rewrite(op, rewriter)
-        if self.report is not None:
-            self.report(prefix + outcome)
+        if self.report is None:
+            self._rewrite(op, rewriter)
+            return
+        location, prefix = location_of(op), report_prefix(op)
+        self.report(location, prefix + self._rewrite(op, rewriter))
 
     def _rewrite(self, op: Operation, rewriter: PatternRewriter) -> str:
         """Pack `op`; return the report outcome."""
         contraction = analyze(op, require_mac=False)
-        if isinstance(contraction, str):
+        if isinstance(contraction, Refused):
             return f"not packed: {contraction}"
         options = self.options_for(op, contraction)
-        if isinstance(options, str):
+        if isinstance(options, Refused):
             return f"not packed: {options}"
         result = pack_matmul_greedily(rewriter, op, options)
-        if isinstance(result, str):
+        if isinstance(result, Refused):
             return f"not packed: {result}"
         why = f" ({options.reason})" if options.reason else ""
         return f"packed {contraction.describe()} with {options.describe()}{why}"
@@ -661,10 +613,6 @@ def fixed_options(options: PackGreedilyOptions) -> OptionsFn:
     return lambda op, contraction: options
 
 
-def _print_report(line: str) -> None:
-    print(line, file=sys.stderr)
-
-
 @dataclass(frozen=True)
 class PackGreedilyPass(ModulePass):
     """Pack every contraction (upstream `transform.structured.pack_greedily`).
@@ -673,7 +621,7 @@ class PackGreedilyPass(ModulePass):
     `inner-dims-order=a,b,c` (default 0,1,2), `mmt4d-layout=true|false`.
     Without sizes, `strategy=NAME` (default `auto`: the target's default) on
     `target=NAME` (default `generic`; `host` detects this CPU) picks them per
-    op. `report=true` prints one line per linalg op to stderr saying what was
+    op. `report=true` reports a located remark per linalg op saying what was
     packed or why not.
     """
 
@@ -718,7 +666,9 @@ class PackGreedilyPass(ModulePass):
         def options_for(op: Operation, contraction: Contraction):
             choice = choose(contraction, self.strategy, target)
             if choice is None:
-                return f"strategy '{self.strategy}' declined on target '{target.name}'"
+                return Refused(
+                    f"strategy '{self.strategy}' declined on target '{target.name}'"
+                )
             layout = choice.mmt4d_layout
             if self.mmt4d_layout is not None:
                 layout = self.mmt4d_layout
@@ -738,7 +688,7 @@ class PackGreedilyPass(ModulePass):
         options_for = (
             fixed_options(explicit) if explicit is not None else self.strategy_options()
         )
-        report = _print_report if self.report else None
+        report = remark_at if self.report else None
         PatternRewriteWalker(
             PackGreedilyPattern(options_for, report), apply_recursively=False
         ).rewrite_module(op)

@@ -1,8 +1,7 @@
-"""`pack-stats`: print per function how many packs/unpacks run and what they move."""
+"""`pack-stats`: report per function how many packs/unpacks run and what they move."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -10,6 +9,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.passes import ModulePass
 
+from packdialect.diagnostics import remark
 from packdialect.ir.ops import PackOp, RelayoutOp
 
 
@@ -40,7 +40,8 @@ def function_stats(fn: func.FuncOp) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class PackStatsPass(ModulePass):
-    """Prints `pack-stats @fn: packs=N unpacks=M bytes=B` per function (stderr).
+    """Reports `pack-stats @fn: packs=N unpacks=M bytes=B` per function, as a
+    remark at the function (stderr).
 
     The IR is left unchanged, so the pass can sit anywhere in a pipeline.
     """
@@ -52,10 +53,10 @@ class PackStatsPass(ModulePass):
             if not isinstance(fn, func.FuncOp):
                 continue
             s = function_stats(fn)
-            print(
+            remark(
+                fn,
                 f"pack-stats @{fn.sym_name.data}: packs={s['pack']} "
                 f"unpacks={s['unpack']} bytes={s['bytes']}",
-                file=sys.stderr,
             )
 
 

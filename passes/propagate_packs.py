@@ -38,13 +38,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, tensor
+from xdsl.dialects import tensor
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     AffineMapAttr,
-    AnyFloat,
-    FloatAttr,
-    IntegerAttr,
     ModuleOp,
     TensorType,
 )
@@ -62,6 +59,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.transforms.linalg_generalize_named_ops import GeneralizeNamedOpPattern
 
+from packdialect.diagnostics import Refused
 from packdialect.ir.ops import PackOp, RelayoutOp, UnpackOp
 from packdialect.ir.relayout import infer_packed_shape
 from packdialect.ir.relayout_utils import (
@@ -83,14 +81,6 @@ from packdialect.ir.relayout_utils import (
     requires_padding,
     tensor_type,
 )
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Why a propagation did not apply (upstream's notifyMatchFailure)."""
-
-    reason: str
-
 
 # ---------------------------------------------------------------------------
 # Packing information on the iteration domain of a generic
@@ -267,15 +257,6 @@ def _tiles_dominate(tiles: Sequence[Tile], op: Operation) -> bool:
     return all(isinstance(t, int) or properly_dominates(t, op) for t in tiles)
 
 
-def _zero(insert: Inserter, element_type: Attribute) -> SSAValue:
-    """A zero of `element_type`: the padding used where poison is allowed."""
-    if isinstance(element_type, AnyFloat):
-        attr: Attribute = FloatAttr(0.0, element_type)
-    else:
-        attr = IntegerAttr(0, element_type)  # pyright: ignore[reportArgumentType]
-    return insert(arith.ConstantOp(attr)).results[0]  # pyright: ignore[reportArgumentType]
-
-
 @dataclass
 class _PackedGeneric:
     """What a rewrite needs to build the packed generic."""
@@ -306,7 +287,7 @@ def _pack_operand(insert: Inserter, value: SSAValue, layout: Layout) -> SSAValue
     """A pack of a generic operand (zero padding where it is needed)."""
     padding = None
     if requires_padding(tensor_type(value).get_shape(), layout):
-        padding = _zero(insert, tensor_type(value).get_element_type())
+        padding = insert.zero(tensor_type(value).get_element_type())
     return insert.pack(value, layout, padding).result
 
 

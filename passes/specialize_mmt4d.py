@@ -30,6 +30,7 @@ from xdsl.pattern_rewriter import (
 )
 
 from packdialect.analysis.contraction import MacMatch, match_multiply_accumulate
+from packdialect.diagnostics import Refused
 from packdialect.ir.named_ops import ContractionNamedOp
 from packdialect.ir.ops import BatchMmt4dOp, Mmt4dOp
 
@@ -67,7 +68,7 @@ def expected_cast(source: Attribute, acc: Attribute) -> str | None:
     return "unsupported"
 
 
-def body_mismatch(mac: MacMatch) -> str | None:
+def body_mismatch(mac: MacMatch) -> Refused | None:
     """Why the matched body differs from the named op's body, or None."""
     for side, cast, source in (
         ("LHS", mac.lhs_cast, mac.lhs_type),
@@ -75,41 +76,43 @@ def body_mismatch(mac: MacMatch) -> str | None:
     ):
         want = expected_cast(source, mac.acc_type)
         if cast != want:
-            return (
+            return Refused(
                 f"the {side} is cast with {cast or 'no cast'} but the named op "
                 f"would use {want or 'no cast'} from {source} to {mac.acc_type}"
             )
     return None
 
 
-def match_mmt4d(op: GenericOp) -> type[ContractionNamedOp] | str:
+def match_mmt4d(op: GenericOp) -> type[ContractionNamedOp] | Refused:
     """The named op `op` is an instance of, or why it is none."""
     if len(op.inputs) != 2 or len(op.outputs) != 1:
-        return "expected 2 inputs and 1 init"
+        return Refused("expected 2 inputs and 1 init")
     maps = list(op.indexing_maps.data)
     named = next(
         (n for n in SPECIALIZATIONS if list(n.DEFAULT_MAPS.data) == maps), None
     )
     if named is None:
-        return "indexing maps are not those of linalg.mmt4d or linalg.batch_mmt4d"
+        return Refused(
+            "indexing maps are not those of linalg.mmt4d or linalg.batch_mmt4d"
+        )
     if _iterator_names(op) != _named_iterators(named):
-        return f"iterator types differ from {named.name}'s"
+        return Refused(f"iterator types differ from {named.name}'s")
     mac = match_multiply_accumulate(op.body.block)
-    if isinstance(mac, str):
+    if isinstance(mac, Refused):
         return mac
     reason = body_mismatch(mac)
     return named if reason is None else reason
 
 
-def specialize_mmt4d(rewriter: PatternRewriter, op: Operation) -> Operation | str:
+def specialize_mmt4d(rewriter: PatternRewriter, op: Operation) -> Operation | Refused:
     """Replace a generic that is an mmt4d / batch_mmt4d by the named op.
 
     Returns the named op, or why `op` was left alone.
     """
     if not isinstance(op, GenericOp):
-        return f"{op.name} is not a linalg.generic"
+        return Refused(f"{op.name} is not a linalg.generic")
     named = match_mmt4d(op)
-    if isinstance(named, str):
+    if isinstance(named, Refused):
         return named
     new_op = named(list(op.inputs), list(op.outputs), [r.type for r in op.results])
     rewriter.replace(op, new_op)

@@ -21,7 +21,7 @@ import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import DYNAMIC_INDEX, ModuleOp, TensorType
 
-from packdialect.diagnostics import ToolError, run_tool
+from packdialect.diagnostics import Refused, ToolError, run_tool
 from packdialect.ir.parse import load_module
 from tools.common import apply_pipeline, find_function
 
@@ -85,7 +85,7 @@ def load_inputs(path: str | None, fn: func.FuncOp, seed: int) -> list[np.ndarray
     """Inputs from an npz (checked against the signature) or random ones."""
     types = list(fn.function_type.inputs.data)
     if path is None:
-        from packdialect.interpreter import random_inputs
+        from packdialect.interp import random_inputs
 
         return list(random_inputs(fn, seed))
     try:
@@ -123,7 +123,7 @@ def summarize(results: Sequence[np.ndarray]) -> str:
 
 def interpreter_runner(module: ModuleOp, entry: str) -> Callable[..., list[np.ndarray]]:
     """A callable running `entry` with the numpy interpreter."""
-    from packdialect.interpreter import run_function
+    from packdialect.interp import run_function
 
     return lambda *args: list(run_function(module, entry, list(args)))
 
@@ -205,7 +205,7 @@ def contraction_flops(module: ModuleOp, entry: str) -> int:
         if not isinstance(op, LinalgStructuredOperation):
             continue
         c = analyze(op)
-        if isinstance(c, str) or None in c.loop_sizes:
+        if isinstance(c, Refused) or None in c.loop_sizes:
             continue
         total += 2 * math.prod(s for s in c.loop_sizes if s is not None)
     return total

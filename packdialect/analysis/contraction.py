@@ -34,6 +34,8 @@ from xdsl.ir.affine import (
 )
 from xdsl.utils.hints import isa
 
+from packdialect.diagnostics import Refused
+
 PARALLEL = "parallel"
 REDUCTION = "reduction"
 
@@ -175,23 +177,27 @@ def _describe_value(value: SSAValue, block: Block) -> str:
     return "an unknown value"
 
 
-def _exact_int_to_float(cast: Operation) -> str | None:
+def _exact_int_to_float(cast: Operation) -> Refused | None:
     """Why an int->float cast is not exact (a widening cast must be), or None."""
     src, dst = cast.operands[0].type, cast.results[0].type
     width = getattr(src, "bitwidth", None)
     significand = _SIGNIFICAND_BITS.get(str(dst))
     if width is None or significand is None:
-        return f"{cast.name} from {src} to {dst} is not a supported widening cast"
+        return Refused(
+            f"{cast.name} from {src} to {dst} is not a supported widening cast"
+        )
     needed = width - 1 if cast.name == "arith.sitofp" else width
     if needed > significand:
-        return (
+        return Refused(
             f"{cast.name} from {src} to {dst} is not exact ({dst} has "
             f"{significand} significand bits), so it is not a widening cast"
         )
     return None
 
 
-def _trace_input(value: SSAValue, block: Block) -> tuple[int, Operation | None] | str:
+def _trace_input(
+    value: SSAValue, block: Block
+) -> tuple[int, Operation | None] | Refused:
     """Follow a multiply operand back to a block argument through at most one cast."""
     cast: Operation | None = None
     if isinstance(value, OpResult) and value.op.name in WIDENING_CASTS:
@@ -200,78 +206,82 @@ def _trace_input(value: SSAValue, block: Block) -> tuple[int, Operation | None] 
     if isinstance(value, BlockArgument) and value.block is block:
         return value.index, cast
     if cast is not None:
-        return (
+        return Refused(
             f"body is not a multiply-accumulate: {cast.name} widens "
             f"{_describe_value(value, block)}, not an input"
         )
-    return (
+    return Refused(
         "body is not a multiply-accumulate: a multiply operand comes from "
         f"{_describe_value(value, block)}, which is neither an input nor a widening "
         f"cast of one ({', '.join(WIDENING_CASTS)})"
     )
 
 
-def _find_add(block: Block) -> Operation | str:
+def _find_add(block: Block) -> Operation | Refused:
     """The add yielded by the body, or why there is none."""
     if len(block.args) != 3:
-        return (
+        return Refused(
             "body must have 3 block arguments (lhs, rhs, accumulator), "
             f"found {len(block.args)}"
         )
     yield_op = block.last_op
     if not isinstance(yield_op, YieldOp):
-        return "body does not end with linalg.yield"
+        return Refused("body does not end with linalg.yield")
     if len(yield_op.operands) != 1:
-        return f"linalg.yield must return 1 value, found {len(yield_op.operands)}"
+        return Refused(
+            f"linalg.yield must return 1 value, found {len(yield_op.operands)}"
+        )
     yielded = yield_op.operands[0]
     if not isinstance(yielded, OpResult) or yielded.op.parent_block() is not block:
-        return (
+        return Refused(
             "body is not a multiply-accumulate: linalg.yield returns "
             f"{_describe_value(yielded, block)}"
         )
     if yielded.op.name not in _ADD_TO_MUL:
-        return (
+        return Refused(
             f"body is not a multiply-accumulate: found {yielded.op.name} "
             "where arith.addf or arith.addi was expected"
         )
     return yielded.op
 
 
-def _find_mul(add: Operation, block: Block) -> Operation | str:
+def _find_mul(add: Operation, block: Block) -> Operation | Refused:
     """The multiply added to the accumulator by `add`, or why there is none."""
     acc = block.args[2]
     lhs, rhs = add.operands
     if lhs is not acc and rhs is not acc:
-        return (
+        return Refused(
             f"yield does not use the accumulator: neither operand of {add.name} "
             "is block argument #2"
         )
     product = rhs if lhs is acc else lhs
     expected = _ADD_TO_MUL[add.name]
     if not isinstance(product, OpResult) or product.op.name != expected:
-        return (
+        return Refused(
             f"body is not a multiply-accumulate: found {_describe_value(product, block)} "
             f"where {expected} was expected"
         )
     if product.type != acc.type:
-        return (
+        return Refused(
             f"body is not a multiply-accumulate: the product has type {product.type} "
             f"but the accumulator has type {acc.type}"
         )
     return product.op
 
 
-def _match_inputs(mul: Operation, block: Block) -> dict[int, Operation | None] | str:
+def _match_inputs(
+    mul: Operation, block: Block
+) -> dict[int, Operation | None] | Refused:
     """Map input index (0 = lhs, 1 = rhs) to the cast applied to it, or why not."""
     casts: dict[int, Operation | None] = {}
     for operand in mul.operands:
         traced = _trace_input(operand, block)
-        if isinstance(traced, str):
+        if isinstance(traced, Refused):
             return traced
         index, cast = traced
         casts[index] = cast
     if sorted(casts) != [0, 1]:
-        return (
+        return Refused(
             f"body is not a multiply-accumulate: {mul.name} must multiply the two "
             "inputs (block arguments #0 and #1) once each"
         )
@@ -279,11 +289,11 @@ def _match_inputs(mul: Operation, block: Block) -> dict[int, Operation | None] |
         if cast is not None and cast.name in ("arith.sitofp", "arith.uitofp"):
             reason = _exact_int_to_float(cast)
             if reason is not None:
-                return f"body is not a multiply-accumulate: {reason}"
+                return Refused(f"body is not a multiply-accumulate: {reason}")
     return casts
 
 
-def match_multiply_accumulate(block: Block) -> MacMatch | str:
+def match_multiply_accumulate(block: Block) -> MacMatch | Refused:
     """Recognize `linalg.yield(add(acc, mul(cast?(lhs), cast?(rhs))))`.
 
     add/mul are arith.addf/mulf or arith.addi/muli, in either operand order; the
@@ -292,19 +302,19 @@ def match_multiply_accumulate(block: Block) -> MacMatch | str:
     Returns a MacMatch, or a sentence saying why the body is not one.
     """
     add = _find_add(block)
-    if isinstance(add, str):
+    if isinstance(add, Refused):
         return add
     mul = _find_mul(add, block)
-    if isinstance(mul, str):
+    if isinstance(mul, Refused):
         return mul
     casts = _match_inputs(mul, block)
-    if isinstance(casts, str):
+    if isinstance(casts, Refused):
         return casts
     matched = {id(op) for op in (add, mul, block.last_op, *casts.values()) if op}
     extra = [op.name for op in block.ops if id(op) not in matched]
     if extra:
-        return "body has operations outside the multiply-accumulate: " + ", ".join(
-            extra
+        return Refused(
+            "body has operations outside the multiply-accumulate: " + ", ".join(extra)
         )
     lhs_cast, rhs_cast = casts[0], casts[1]
     return MacMatch(
@@ -445,38 +455,38 @@ def static_loop_sizes(
 
 def _non_bare_use(
     indexing_maps: Sequence[AffineMap], loops: Sequence[int]
-) -> str | None:
+) -> Refused | None:
     """Why one of `loops` cannot be packed (upstream packs bare dims only), or None."""
     for operand, amap in zip(("LHS", "RHS", "result"), indexing_maps, strict=True):
         for dim in loops:
             uses = _results_using(amap, dim)
             if len(uses) > 1:
-                return (
+                return Refused(
                     f"loop d{dim} indexes {len(uses)} dimensions of the {operand} "
                     f"({amap}); packing needs it in at most one"
                 )
             if uses and not isinstance(uses[0], AffineDimExpr):
-                return (
+                return Refused(
                     f"loop d{dim} appears in the compound expression {uses[0]} in the "
                     f"{operand} indexing map; only bare dimensions can be packed"
                 )
     return None
 
 
-def _empty_set_reason(dims: ContractionDims) -> str | None:
+def _empty_set_reason(dims: ContractionDims) -> Refused | None:
     """Why the m, n or k set is empty, or None when all three have a loop."""
     if not dims.m:
-        return (
+        return Refused(
             "no m loop: no parallel loop is a bare dimension of both the LHS and "
             "the result without indexing the RHS"
         )
     if not dims.n:
-        return (
+        return Refused(
             "no n loop: no parallel loop is a bare dimension of both the RHS and "
             "the result without indexing the LHS (a matrix-vector product?)"
         )
     if not dims.k:
-        return (
+        return Refused(
             "no k loop: no reduction loop is a bare dimension of both the LHS and "
             "the RHS"
         )
@@ -509,21 +519,25 @@ def classify(
     return "batch_matmul" if dims.batch else "matmul"
 
 
-def _structure_reason(op: LinalgStructuredOperation) -> str | None:
+def _structure_reason(op: LinalgStructuredOperation) -> Refused | None:
     """Why the op's operands or loops cannot hold a matmul, or None."""
     num_inputs, num_inits = len(op.inputs), len(op.outputs)
     if (num_inputs, num_inits) != (2, 1):
-        return f"expected 2 inputs and 1 init, found {num_inputs} input(s) and {num_inits} init(s)"
+        return Refused(
+            f"expected 2 inputs and 1 init, found {num_inputs} input(s) and {num_inits} init(s)"
+        )
     maps = [attr.data for attr in op.get_indexing_maps()]
     if any(amap.num_symbols for amap in maps):
-        return "indexing maps with symbols are not supported"
+        return Refused("indexing maps with symbols are not supported")
     num_loops = len(op.get_iterator_types())
     if num_loops < 3:
-        return f"need 3 or more loops to find a matmul to pack, found {num_loops}"
+        return Refused(
+            f"need 3 or more loops to find a matmul to pack, found {num_loops}"
+        )
     return None
 
 
-def analyze(op: Operation, *, require_mac: bool = True) -> Contraction | str:
+def analyze(op: Operation, *, require_mac: bool = True) -> Contraction | Refused:
     """Analyze a linalg structured op (named or generic) as a packable contraction.
 
     Returns a Contraction, or a sentence saying why the op is left alone.
@@ -531,7 +545,7 @@ def analyze(op: Operation, *, require_mac: bool = True) -> Contraction | str:
     pack_greedily never looks at it); `mac` is then the match or None.
     """
     if not isinstance(op, LinalgStructuredOperation):
-        return f"{op.name} is not a linalg structured op"
+        return Refused(f"{op.name} is not a linalg structured op")
     reason = _structure_reason(op)
     if reason is not None:
         return reason
@@ -539,12 +553,12 @@ def analyze(op: Operation, *, require_mac: bool = True) -> Contraction | str:
     iterators = tuple(_iterator_name(it) for it in op.get_iterator_types())
     dims = infer_contraction_dims(maps, iterators)
     if dims is None:
-        return "indexing maps do not match the loops of the op"
+        return Refused("indexing maps do not match the loops of the op")
     reason = _empty_set_reason(dims) or _non_bare_use(maps, dims.innermost() or ())
     if reason is not None:
         return reason
     mac = match_multiply_accumulate(op.body.block)
-    if isinstance(mac, str):
+    if isinstance(mac, Refused):
         if require_mac:
             return mac
         mac = None

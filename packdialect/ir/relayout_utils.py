@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from xdsl.dialects import arith, tensor
+from xdsl.dialects import affine, arith, tensor
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
+    AffineMapAttr,
+    AnyFloat,
     ArrayAttr,
+    FloatAttr,
     IndexType,
     IntegerAttr,
     MemRefType,
@@ -26,6 +29,7 @@ from xdsl.dialects.linalg import ops as linalg
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.utils.dynamic_index_list import get_dynamic_index_list
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue, Use
+from xdsl.ir.affine import AffineExpr, AffineMap
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
@@ -151,16 +155,33 @@ def invert(perm: Sequence[int]) -> list[int]:
 
 
 class Inserter:
-    """Builds ops right before an anchor op through a PatternRewriter."""
+    """Builds ops on tensors right before an anchor op through a PatternRewriter.
+
+    The one builder of the tensor-level rewrites (pack-greedily, propagation,
+    the folds); loop nests on memrefs use `passes.utils.loops` instead, whose
+    index constants are created once and grouped.
+    """
 
     def __init__(self, rewriter: PatternRewriter, anchor: Operation):
         self.rewriter = rewriter
         self.anchor = anchor
+        self.inserted: list[Operation] = []
 
     def __call__(self, op: Operation) -> Operation:
         """Insert `op` before the anchor and return it."""
         self.rewriter.insert(op, InsertPoint.before(self.anchor))
+        self.inserted.append(op)
         return op
+
+    def name_after(self, op: Operation) -> None:
+        """Name every unnamed value built so far after `op`'s first result (as
+        xDSL's `replace` names the ops it inserts), before `op` is replaced."""
+        if not op.results:
+            return
+        for new in self.inserted:
+            for result in new.results:
+                if result.name_hint is None:
+                    result.name_hint = op.results[0].name_hint
 
     def index(self, value: int | SSAValue) -> SSAValue:
         """`value` as an SSA index value (materializing constants)."""
@@ -168,14 +189,28 @@ class Inserter:
             return value
         return self(arith.ConstantOp(IntegerAttr(value, IndexType()))).results[0]
 
+    def dim(self, value: SSAValue, index: int) -> SSAValue:
+        """`tensor.dim %value, index` (with its index constant)."""
+        return self(tensor.DimOp(value, self.index(index))).results[0]
+
+    def apply(self, expr: AffineExpr, symbols: Sequence[SSAValue]) -> SSAValue:
+        """`affine.apply affine_map<()[s..] -> (expr)>()[symbols]`."""
+        amap = AffineMap(0, len(symbols), (expr,))
+        return self(affine.ApplyOp(list(symbols), AffineMapAttr(amap))).results[0]
+
+    def zero(self, element_type: Attribute) -> SSAValue:
+        """`arith.constant 0` of `element_type` (a padding value)."""
+        if isinstance(element_type, AnyFloat):
+            attr: Attribute = FloatAttr(0.0, element_type)
+        else:
+            attr = IntegerAttr(0, element_type)  # type: ignore[arg-type]
+        return self(arith.ConstantOp(attr, element_type)).results[0]
+
     def sizes_of(self, value: SSAValue) -> list[int | SSAValue]:
         """The sizes of a tensor: ints where static, `tensor.dim` where not."""
         sizes: list[int | SSAValue] = []
         for i, d in enumerate(tensor_type(value).get_shape()):
-            if d != DYNAMIC_INDEX:
-                sizes.append(d)
-                continue
-            sizes.append(self(tensor.DimOp(value, self.index(i))).results[0])
+            sizes.append(d if d != DYNAMIC_INDEX else self.dim(value, i))
         return sizes
 
     def ceil_div(self, a: int | SSAValue, b: Tile) -> int | SSAValue:

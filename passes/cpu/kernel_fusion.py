@@ -175,7 +175,7 @@ def unpacked_map(amap: AffineMap, facts: Relayout) -> AffineMap:
 
 def row_tail(
     amap: AffineMap, facts: Relayout, sdim: int | None, m_loops: Sequence[int]
-) -> RowTail | None | str:
+) -> RowTail | None | Refused:
     """The RowTail the padding of `facts` needs (None: nothing is padded), or
     why the padding cannot be absorbed."""
     rank = facts.rank
@@ -195,7 +195,9 @@ def row_tail(
             and list(m_loops) == [outer.position]
         )
         if not is_rows or tail is not None:
-            return f"dim {dim} is padded and is not the rows of the register tile"
+            return Refused(
+                f"dim {dim} is padded and is not the rows of the register tile"
+            )
         tail = RowTail(outer.position, facts.shape[dim])
     return tail
 
@@ -321,11 +323,11 @@ def fuse_relayouts(
 
 def _merge_tail(
     current: RowTail | None, found: RowTail | None | str
-) -> RowTail | None | str:
-    if isinstance(found, str) or found is None:
-        return found if isinstance(found, str) else current
+) -> RowTail | None | Refused:
+    if isinstance(found, Refused) or found is None:
+        return found if isinstance(found, Refused) else current
     if current is not None and current != found:
-        return "the packs pad the rows differently"
+        return Refused("the packs pad the rows differently")
     return found
 
 
@@ -363,7 +365,7 @@ def _fuse_final(fusion: Fusion, op: Operation) -> None:
         plan.tail, row_tail(plan.acc.amap, group.facts, plan.sdim, m_loops)
     )
     strides = memref_strides(group.dest.type)
-    if isinstance(tail, str) or strides is None:
+    if isinstance(tail, Refused) or strides is None:
         return
     final = Access(group.dest, unpacked_map(plan.acc.amap, group.facts), strides)
     if final.stride(plan.vdim) != 1 or vector_view_reason(
@@ -451,7 +453,7 @@ def _broadcast_operand_unpacked(
     tail = _merge_tail(
         plan.tail, row_tail(plan.bcast.amap, group.facts, plan.sdim, m_loops)
     )
-    if isinstance(tail, str):
+    if isinstance(tail, Refused):
         return None
     if tail is not None and plan.final is None:
         # Rows the padding would hold are not computed: only an absorbed

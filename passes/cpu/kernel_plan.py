@@ -42,6 +42,7 @@ from packdialect.analysis.contraction import (
     analyze,
 )
 from packdialect.analysis.layout import is_identity_layout, memref_strides
+from packdialect.diagnostics import Refused
 from packdialect.targets import TargetInfo, get_target
 from passes.utils.loops import (
     IndexConstants,
@@ -273,15 +274,15 @@ def _casts(mac: MacMatch, swap: bool) -> tuple[str | None, str | None]:
     return mac.rhs_cast, mac.lhs_cast
 
 
-def _accesses(op: LinalgStructuredOperation) -> list[Access] | str:
+def _accesses(op: LinalgStructuredOperation) -> list[Access] | Refused:
     maps = [m.data for m in op.get_indexing_maps()]
     accesses = []
     for value, amap in zip((*op.inputs, *op.outputs), maps, strict=True):
         strides = memref_strides(value.type)
         if strides is None:
-            return "operands must be memrefs with static strides"
+            return Refused("operands must be memrefs with static strides")
         if not _is_linear(amap):
-            return f"indexing map {amap} is not linear in the loops"
+            return Refused(f"indexing map {amap} is not linear in the loops")
         accesses.append(Access(value, amap, strides))
     return accesses
 
@@ -319,22 +320,24 @@ def vector_view_reason(
     kdim: int | None,
     interleave: int,
     extents: Sequence[int],
-) -> str | None:
+) -> Refused | None:
     """Why vectors along `vdim` cannot be read as the innermost dim of a
     (collapsed) view of `access`, or None. A vector.load reads along the
     innermost dim, so the dims after the vector dim must be unit dims (or
     the k0 dim of an interleaved tile) and foldable into it."""
     trailing = _trailing_loops(access, vdim)
     if trailing is None:
-        return "a dim after the vector dim is not a bare loop"
+        return Refused("a dim after the vector dim is not a bare loop")
     if not trailing:
         return None
     allowed = {kdim} if interleave > 1 else set()
     for loop in trailing:
         if loop not in allowed and extents[loop] != 1:
-            return f"dim of loop d{loop} after the vector dim is not a unit dim"
+            return Refused(
+                f"dim of loop d{loop} after the vector dim is not a unit dim"
+            )
     if not is_identity_layout(access.value.type):
-        return "the vector dim would need a collapsed view of a strided memref"
+        return Refused("the vector dim would need a collapsed view of a strided memref")
     return None
 
 
@@ -376,27 +379,29 @@ def _accepts_vectors(ext_class: type[Operation]) -> bool:
 
 def plan_kernel(
     op: Operation, target: TargetInfo, tile_k: int = 0, casts: CastOps | None = None
-) -> KernelPlan | str:
+) -> KernelPlan | Refused:
     """The kernel plan for `op`, or a sentence saying why it is left alone."""
     if not isinstance(op, LinalgStructuredOperation) or op.results:
-        return f"'{op.name}' is not a linalg op on memrefs"
+        return Refused(f"'{op.name}' is not a linalg op on memrefs")
     casts = casts or CastOps.from_context(None)
     con = analyze(op)
-    if isinstance(con, str):
+    if isinstance(con, Refused):
         return con
     if con.mac is None:
-        return "body is not a multiply-accumulate"
+        return Refused("body is not a multiply-accumulate")
     if any(size is None for size in con.loop_sizes):
-        return "loop extents must be static"
+        return Refused("loop extents must be static")
     accesses = _accesses(op)
-    if isinstance(accesses, str):
+    if isinstance(accesses, Refused):
         return accesses
     lhs, rhs, acc = accesses
     dims = con.dims
     m0, n0 = _inner_loop(dims.m, acc), _inner_loop(dims.n, acc)
     k0 = _inner_loop(dims.k, lhs)
     if m0 is None and n0 is None:
-        return "not packed: neither m nor n has an inner tile loop (pack it first)"
+        return Refused(
+            "not packed: neither m nor n has an inner tile loop (pack it first)"
+        )
     extents = tuple(s for s in con.loop_sizes if s is not None)
     kext = 1 if k0 is None else extents[k0]
     lanes = target.lanes(bitwidth(acc.element_type))
@@ -410,7 +415,7 @@ def plan_kernel(
             choice = (vec, bcast, vdim, sdim, swap, mode)
             break
     if choice is None:
-        return (
+        return Refused(
             "no vectorizable layout: neither the n0 nor the m0 tile is contiguous "
             "in the accumulator and in its operand (nor a [v0][k0] tile with k0 <= 8)"
         )
@@ -419,17 +424,17 @@ def plan_kernel(
         interleave = mode if access is vec else 1
         reason = vector_view_reason(access, vdim, k0, interleave, extents)
         if reason is not None:
-            return f"{what}: {reason}"
+            return Refused(f"{what}: {reason}")
     tile = {t for t in (m0, n0, k0) if t is not None}
     iters = con.iterator_types
     outer = [d for d in range(len(extents)) if d not in tile]
     reduction_outer = tuple(d for d in outer if iters[d] == "reduction")
     parallel_outer = tuple(d for d in outer if iters[d] == "parallel")
     if any(acc.position(d) < 0 for d in parallel_outer):
-        return "a parallel loop does not index the accumulator"
+        return Refused("a parallel loop does not index the accumulator")
     vec_cast, bcast_cast = _casts(con.mac, swap)
     if vec_cast in _INT_CASTS and not casts.vector_int_casts:
-        return (
+        return Refused(
             f"{vec_cast} on vectors is not available in this context (xDSL's "
             "arith integer casts take scalars only)"
         )

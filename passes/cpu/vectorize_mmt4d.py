@@ -72,12 +72,12 @@ packed copy never leaves L2.
 Integer widening on vectors needs `arith.extsi` / `extui` on vectors, which
 xDSL 0.74 refuses: such ops are left alone (scalar loops via
 linalg-to-loops) unless the context registers a vector-capable op. Ops that
-cannot be vectorized are left alone; `report=true` prints why on stderr.
+cannot be vectorized are left alone; `report=true` says why in a located
+remark per multiply-accumulate op.
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -101,6 +101,7 @@ from xdsl.utils.exceptions import PassFailedException
 from packdialect.analysis.contraction import (
     match_multiply_accumulate,
 )
+from packdialect.diagnostics import Refused, location_of, remark_at
 from packdialect.targets import TargetInfo
 from passes.cpu.kernel_builder import KernelEmitter
 from passes.cpu.kernel_fusion import (
@@ -130,7 +131,7 @@ def vectorize_contraction(
     order: str = DEFAULT_ORDER,
     fuse: str = "auto",
     tile_m: int = 0,
-) -> KernelPlan | str:
+) -> KernelPlan | Refused:
     """Replace `op` by its vector kernel; returns the plan, or why not.
 
     `fuse` (see FUSE_MODES) absorbs the packs of the operands and the unpack
@@ -138,7 +139,7 @@ def vectorize_contraction(
     m blocking)."""
     casts = casts or CastOps.from_context(None)
     plan = plan_kernel(op, target, tile_k, casts)
-    if isinstance(plan, str):
+    if isinstance(plan, Refused):
         return plan
     fusion = fuse_relayouts(plan, op, fuse, order)
     plan = fusion.plan
@@ -231,6 +232,7 @@ class VectorizeContraction(RewritePattern):
         if len(op.inputs) != 2 or len(op.outputs) != 1:
             return
         is_mac = self.report and _is_multiply_accumulate(op)
+        location = location_of(op)
         result = vectorize_contraction(
             op,
             rewriter,
@@ -242,14 +244,14 @@ class VectorizeContraction(RewritePattern):
             self.tile_m,
         )
         if is_mac:
-            what = result if isinstance(result, str) else result.describe()
-            verb = "left alone" if isinstance(result, str) else "vectorized"
-            print(f"vectorize-mmt4d: {op.name} {verb}: {what}", file=sys.stderr)
+            what = result if isinstance(result, Refused) else result.describe()
+            verb = "left alone" if isinstance(result, Refused) else "vectorized"
+            remark_at(location, f"vectorize-mmt4d: {op.name} {verb}: {what}")
 
 
 def _is_multiply_accumulate(op: LinalgStructuredOperation) -> bool:
     """Whether the body of `op` is a multiply-accumulate (reports skip the rest)."""
-    return not isinstance(match_multiply_accumulate(op.body.block), str)
+    return not isinstance(match_multiply_accumulate(op.body.block), Refused)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from packdialect.analysis.contraction import (
     infer_contraction_dims,
     match_multiply_accumulate,
 )
+from packdialect.diagnostics import Refused
 from packdialect.ir.context import parse_module
 
 P, R = "parallel", "reduction"
@@ -500,8 +501,8 @@ def test_mac_refusals(body, types, reason):
     if reason is None:
         assert isinstance(result, MacMatch)
         return
-    assert isinstance(result, str)
-    assert reason in result
+    assert isinstance(result, Refused)
+    assert reason in str(result)
 
 
 def test_mac_refuses_a_cast_of_a_non_input():
@@ -511,9 +512,8 @@ def test_mac_refuses_a_cast_of_a_non_input():
         "    %s = arith.addf %acc, %p : f32\n    linalg.yield %s : f32"
     )
     result = mac_of(body, lhs="f16", acc="f32")
-    assert (
-        result
-        == "body is not a multiply-accumulate: arith.extf widens arith.addf, not an input"
+    assert result == Refused(
+        "body is not a multiply-accumulate: arith.extf widens arith.addf, not an input"
     )
 
 
@@ -681,7 +681,7 @@ def test_analyze_extra_parallel_dim_is_generic_kind():
     ids=["matvec", "batch_matvec", "one_input"],
 )
 def test_analyze_refusals_named(args, body, reason):
-    assert analyze(func(args, body)) == reason
+    assert analyze(func(args, body)) == Refused(reason)
 
 
 def _generic_with_maps(lhs_map: str, rhs_map: str, lhs_shape: str, rhs_shape: str):
@@ -700,7 +700,7 @@ def _generic_with_maps(lhs_map: str, rhs_map: str, lhs_shape: str, rhs_shape: st
 
 def test_analyze_refuses_compound_expression_on_chosen_loop():
     op = _generic_with_maps("m, k", "k, n, m * 2", "4x8", "8x16x7")
-    assert analyze(op) == (
+    assert analyze(op) == Refused(
         "loop d0 appears in the compound expression (d0 * 2) in the RHS indexing "
         "map; only bare dimensions can be packed"
     )
@@ -709,23 +709,23 @@ def test_analyze_refuses_compound_expression_on_chosen_loop():
 def test_analyze_refuses_chosen_loop_used_twice():
     op = _generic_with_maps("m, k", "k, n, m, m", "4x8", "8x16x4x4")
     reason = analyze(op)
-    assert isinstance(reason, str)
-    assert reason.startswith("loop d0 indexes 2 dimensions of the RHS")
+    assert isinstance(reason, Refused)
+    assert str(reason).startswith("loop d0 indexes 2 dimensions of the RHS")
 
 
 def test_analyze_refuses_empty_m_and_k():
-    assert analyze(_generic_with_maps("m, m, k", "k, n", "4x4x8", "8x16")).startswith(
-        "no m loop"
-    )
-    assert analyze(_generic_with_maps("m, k", "k, k, n", "4x8", "8x8x16")).startswith(
-        "no k loop"
-    )
+    assert str(
+        analyze(_generic_with_maps("m, m, k", "k, n", "4x4x8", "8x16"))
+    ).startswith("no m loop")
+    assert str(
+        analyze(_generic_with_maps("m, k", "k, k, n", "4x8", "8x8x16"))
+    ).startswith("no k loop")
 
 
 def test_analyze_body_reason_and_require_mac_false():
     op = generic_op(F32_MAC.replace("arith.addf %acc, %p", "arith.maximumf %acc, %p"))
     reason = analyze(op)
-    assert reason == (
+    assert reason == Refused(
         "body is not a multiply-accumulate: found arith.maximumf where arith.addf "
         "or arith.addi was expected"
     )
@@ -737,4 +737,4 @@ def test_analyze_body_reason_and_require_mac_false():
 def test_analyze_non_linalg_op():
     module = parse_module("func.func @f() {\n  return\n}")
     ret = next(op for op in module.walk() if op.name == "func.return")
-    assert analyze(ret) == "func.return is not a linalg structured op"
+    assert analyze(ret) == Refused("func.return is not a linalg structured op")

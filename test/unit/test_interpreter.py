@@ -22,7 +22,7 @@ from xdsl.dialects.builtin import (
 from xdsl.dialects.func import FuncOp
 from xdsl.utils.exceptions import DiagnosticException
 
-from packdialect.interpreter import (
+from packdialect.interp import (
     InterpreterError,
     element_dtype,
     random_inputs,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from packdialect.interpreter import InterpreterError, run_function
+from packdialect.interp import InterpreterError, run_function
 from packdialect.ir.context import parse_module
 from packdialect.ir.relayout_arrays import RelayoutArrayError, pack_array, unpack_array
 

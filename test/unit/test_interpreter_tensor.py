@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from packdialect.interpreter import InterpreterError, run_function
+from packdialect.interp import InterpreterError, run_function
 from packdialect.ir.context import parse_module
 
 RNG = np.random.default_rng(7)

@@ -10,7 +10,8 @@ from test_lowering_programs import PROGRAMS, assert_matches, mlp
 from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import MemRefType, ModuleOp
 
-from packdialect.interpreter import element_dtype, random_inputs, run_function
+from packdialect.diagnostics import Refused
+from packdialect.interp import element_dtype, random_inputs, run_function
 from packdialect.ir.attributes import OUTPUTS_ATTR, PARALLEL_ATTR
 from packdialect.ir.context import make_context, parse_module
 from passes import parse_pipeline
@@ -339,15 +340,15 @@ def test_plan_reasons():
     module = lowered(SMALL_MATMUL, "bufferize")
     matmul = next(op for op in module.walk() if op.name == "linalg.matmul")
     reason = plan_kernel(matmul, vector_target("avx512"))
-    assert isinstance(reason, str) and reason.startswith("not packed")
+    assert isinstance(reason, Refused) and str(reason).startswith("not packed")
     module = lowered(PROGRAMS["matmul_i8"], PACK + ",bufferize")
     mmt4d = next(op for op in module.walk() if op.name == "linalg.mmt4d")
     casts = CastOps.from_context(make_context())
     reason = plan_kernel(mmt4d, vector_target("avx512"), casts=casts)
     if casts.vector_int_casts:
-        assert not isinstance(reason, str)
+        assert not isinstance(reason, Refused)
     else:
-        assert isinstance(reason, str) and "arith.extsi" in reason
+        assert isinstance(reason, Refused) and "arith.extsi" in str(reason)
 
 
 def test_i8_falls_back_to_scalar_loops_exactly():

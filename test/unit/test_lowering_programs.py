@@ -14,7 +14,7 @@ import pytest
 from support import needs_cc
 from xdsl.dialects import func
 
-from packdialect.interpreter import random_inputs, run_function
+from packdialect.interp import random_inputs, run_function
 from packdialect.ir.context import parse_module
 
 # ---------------------------------------------------------------------------

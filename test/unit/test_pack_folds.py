@@ -16,7 +16,7 @@ from xdsl.traits import HasCanonicalizationPatternsTrait
 
 import packdialect.ir.canonicalization as pack_folds
 import packdialect.ir.canonicalization.constant_folds as pack_constant_folds
-from packdialect.interpreter import random_inputs, run_function
+from packdialect.interp import random_inputs, run_function
 from packdialect.ir.canonicalization.constant_folds import dense_bits
 from packdialect.ir.context import make_context, parse_module
 from packdialect.ir.ops import PackOp, UnpackOp

@@ -16,7 +16,8 @@ from xdsl.passes import PassPipeline
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.utils.exceptions import PassFailedException
 
-from packdialect.interpreter import random_inputs, run_function
+from packdialect.diagnostics import Refused
+from packdialect.interp import random_inputs, run_function
 from packdialect.ir.context import make_context, parse_module
 from packdialect.ir.ops import PackOp, UnpackOp
 from packdialect.strategies import PackingChoice
@@ -98,7 +99,7 @@ def test_interchange_renames_loops():
 def test_pack_loops_appends_a_dim_per_tiled_loop_and_operand():
     maps = _maps((1, 0), (0, 2), (1, 2))  # loops (k, m, n)
     packed = pack_loops(maps, ["reduction", "parallel", "parallel"], [32, 8, 16])
-    assert not isinstance(packed, str)
+    assert not isinstance(packed, Refused)
     assert packed.iterators == ["reduction", "parallel", "parallel"] * 2
     assert [str(m) for m in packed.maps] == [
         "(d0, d1, d2, d3, d4, d5) -> (d1, d0, d3, d4)",
@@ -112,7 +113,7 @@ def test_pack_loops_appends_a_dim_per_tiled_loop_and_operand():
 def test_pack_loops_skips_zero_tiles():
     maps = _maps((1, 0), (0, 2), (1, 2))
     packed = pack_loops(maps, ["reduction", "parallel", "parallel"], [32, 0, 0])
-    assert not isinstance(packed, str)
+    assert not isinstance(packed, Refused)
     assert packed.operand_dims == [[(1, 0)], [(0, 0)], []]
     assert packed.maps[2].num_dims == 4
 
@@ -125,8 +126,8 @@ def test_pack_loops_refuses_compound_expressions():
         AffineMap(3, 0, (d1,)),
     ]
     reason = pack_loops(maps, ["parallel", "parallel", "reduction"], [0, 0, 4])
-    assert isinstance(reason, str)
-    assert "compound expression" in reason
+    assert isinstance(reason, Refused)
+    assert "compound expression" in str(reason)
 
 
 def test_mmt4d_outer_perm_sorts_outer_dims_by_loop():
@@ -197,7 +198,7 @@ def test_plan_tiles_rounds_up_padded_loops():
     from packdialect.analysis.contraction import analyze
 
     contraction = analyze(_first_linalg_op(module))
-    assert not isinstance(contraction, str)
+    assert not isinstance(contraction, Refused)
     options = PackGreedilyOptions((8, 0, 32), (0, 10, 0), (1, 2, 0))
     perm = compute_permutation_vector(3, (0, 1, 2), (1, 2, 0))
     assert plan_tiles(contraction, options, perm) == [32, 8, 130]
@@ -210,7 +211,7 @@ def test_plan_tiles_defers_dynamic_padded_loops():
     from packdialect.analysis.contraction import analyze
 
     contraction = analyze(_first_linalg_op(module))
-    assert not isinstance(contraction, str)
+    assert not isinstance(contraction, Refused)
     options = PackGreedilyOptions((8, 0, 32), (0, 10, 0), (1, 2, 0))
     perm = compute_permutation_vector(3, (0, 1, 2), (1, 2, 0))
     assert plan_tiles(contraction, options, perm) == [32, 8, RoundedUp(10)]
@@ -226,7 +227,7 @@ def test_worked_example_types():
     op = _first_linalg_op(module)
     options = PackGreedilyOptions((8, 16, 32), inner_dims_order=(1, 2, 0))
     result = pack_matmul_greedily(PatternRewriter(op), op, options)
-    assert not isinstance(result, str)
+    assert not isinstance(result, Refused)
     module.verify()
     assert [str(p.result.type) for p in result.pack_ops] == [
         "tensor<128x8x32x8xf32>",
@@ -249,7 +250,7 @@ def test_refusal_leaves_module_unchanged():
     result = pack_matmul_greedily(
         PatternRewriter(op), op, PackGreedilyOptions((8, 16, 32))
     )
-    assert result == "need 3 or more loops to find a matmul to pack, found 2"
+    assert result == Refused("need 3 or more loops to find a matmul to pack, found 2")
     assert str(module) == before
 
 
@@ -259,7 +260,7 @@ def test_all_zero_sizes_is_a_refusal():
     result = pack_matmul_greedily(
         PatternRewriter(op), op, PackGreedilyOptions((0, 0, 0))
     )
-    assert result == "all packed sizes are 0: nothing to pack"
+    assert result == Refused("all packed sizes are 0: nothing to pack")
 
 
 def test_packed_generic_is_not_packed_again():

@@ -19,7 +19,7 @@ from xdsl.pattern_rewriter import (
     PatternRewriteWalker,
 )
 
-from packdialect.interpreter import random_inputs, run_function
+from packdialect.interp import random_inputs, run_function
 from packdialect.ir.canonicalization.constant_folds import dense_bits
 from packdialect.ir.context import make_context, parse_module
 from packdialect.ir.ops import Mmt4dOp, PackOp, UnpackOp

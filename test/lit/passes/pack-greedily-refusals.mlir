@@ -4,7 +4,7 @@
 // Ops pack-greedily leaves alone, unchanged, and the one line per op that
 // report=true prints on stderr saying why.
 
-// REPORT: pack-greedily: {{.*}}: @matvec: linalg.matvec: not packed: need 3 or more loops to find a matmul to pack, found 2
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @matvec: linalg.matvec: not packed: need 3 or more loops to find a matmul to pack, found 2
 // CHECK-LABEL: func.func @matvec(
 //  CHECK-NEXT:   %{{.+}} = linalg.matvec ins(%{{.+}}, %{{.+}} : tensor<1023x255xf32>, tensor<255xf32>) outs(%{{.+}} : tensor<1023xf32>) -> tensor<1023xf32>
 //  CHECK-NEXT:   func.return
@@ -13,7 +13,7 @@ func.func @matvec(%A : tensor<1023x255xf32>, %x : tensor<255xf32>, %y : tensor<1
   return %0 : tensor<1023xf32>
 }
 
-// REPORT: pack-greedily: {{.*}}: @batch_matvec_no_n: linalg.batch_matvec: not packed: no n loop
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @batch_matvec_no_n: linalg.batch_matvec: not packed: no n loop
 // CHECK-LABEL: func.func @batch_matvec_no_n(
 //  CHECK-NEXT:   linalg.batch_matvec
 //  CHECK-NEXT:   func.return
@@ -22,7 +22,7 @@ func.func @batch_matvec_no_n(%A : tensor<42x1023x255xf32>, %x : tensor<42x255xf3
   return %0 : tensor<42x1023xf32>
 }
 
-// REPORT: pack-greedily: {{.*}}: @elementwise_no_mnk: linalg.generic: not packed: no m loop
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @elementwise_no_mnk: linalg.generic: not packed: no m loop
 // CHECK-LABEL: func.func @elementwise_no_mnk(
 //   CHECK-NOT:   linalg.pack
 //       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>
@@ -37,7 +37,7 @@ func.func @elementwise_no_mnk(%A : tensor<4x8x16xf32>, %B : tensor<4x8x16xf32>, 
   return %0 : tensor<4x8x16xf32>
 }
 
-// REPORT: pack-greedily: {{.*}}: @lhs_only_reduction_no_k: linalg.generic: not packed: no k loop
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @lhs_only_reduction_no_k: linalg.generic: not packed: no k loop
 // CHECK-LABEL: func.func @lhs_only_reduction_no_k(
 //   CHECK-NOT:   linalg.pack
 //       CHECK:   linalg.generic
@@ -54,7 +54,7 @@ func.func @lhs_only_reduction_no_k(%A : tensor<1023x255xf32>, %B : tensor<127xf3
 
 // The chosen m loop also feeds the compound expression m + r of the RHS:
 // packing it would need `(mm + r) floordiv 8`, which no indexing map can say.
-// REPORT: pack-greedily: {{.*}}: @compound_expression_on_m: linalg.generic: not packed: loop d0 appears in the compound expression (d0 + d3) in the RHS indexing map
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @compound_expression_on_m: linalg.generic: not packed: loop d0 appears in the compound expression (d0 + d3) in the RHS indexing map
 // CHECK-LABEL: func.func @compound_expression_on_m(
 //   CHECK-NOT:   linalg.pack
 //       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d2, d1, (d0 + d3))>, affine_map<(d0, d1, d2, d3) -> (d0, d1)>]
@@ -70,7 +70,7 @@ func.func @compound_expression_on_m(%A : tensor<16x32x5xf32>, %B : tensor<32x16x
 
 // A max-plus "matmul": same maps, but padding k with zeros would add
 // max(acc, 0 + 0) terms. Refused when k needs padding (255 % 32 != 0)...
-// REPORT: pack-greedily: {{.*}}: @max_plus_k_padded: linalg.generic: not packed: the k loop d2 would be padded with zeros, which is only neutral for a multiply-accumulate body
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @max_plus_k_padded: linalg.generic: not packed: the k loop d2 would be padded with zeros, which is only neutral for a multiply-accumulate body
 // CHECK-LABEL: func.func @max_plus_k_padded(
 //   CHECK-NOT:   linalg.pack
 //       CHECK:   linalg.generic
@@ -86,7 +86,7 @@ func.func @max_plus_k_padded(%A : tensor<64x255xf32>, %B : tensor<255x64xf32>, %
 }
 
 // ... and packed, like upstream, when no k padding is needed.
-// REPORT: pack-greedily: {{.*}}: @max_plus_k_divisible: linalg.generic: packed matmul m=d0 (64) n=d1 (64) k=d2 (256) f32 x f32 -> f32 with packed-sizes=8,16,32 inner-dims-order=1,2,0 mmt4d-layout=false
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @max_plus_k_divisible: linalg.generic: packed matmul m=d0 (64) n=d1 (64) k=d2 (256) f32 x f32 -> f32 with packed-sizes=8,16,32 inner-dims-order=1,2,0 mmt4d-layout=false
 // CHECK-LABEL: func.func @max_plus_k_divisible(
 //       CHECK:   linalg.pack
 //       CHECK:   linalg.generic
@@ -103,7 +103,7 @@ func.func @max_plus_k_divisible(%A : tensor<64x256xf32>, %B : tensor<256x64xf32>
 }
 
 // Buffers: packing needs tensors.
-// REPORT: pack-greedily: {{.*}}: @matmul_on_memrefs: linalg.matmul: not packed: operand of type memref<16x16xf32> is not a tensor; packing needs tensors
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @matmul_on_memrefs: linalg.matmul: not packed: operand of type memref<16x16xf32> is not a tensor; packing needs tensors
 // CHECK-LABEL: func.func @matmul_on_memrefs(
 //  CHECK-NEXT:   linalg.matmul ins(%{{.+}}, %{{.+}} : memref<16x16xf32>, memref<16x16xf32>) outs(%{{.+}} : memref<16x16xf32>)
 func.func @matmul_on_memrefs(%A : memref<16x16xf32>, %B : memref<16x16xf32>, %C : memref<16x16xf32>) {
@@ -112,7 +112,7 @@ func.func @matmul_on_memrefs(%A : memref<16x16xf32>, %B : memref<16x16xf32>, %C 
 }
 
 // Not a contraction at all: one line per linalg op all the same.
-// REPORT: pack-greedily: {{.*}}: @fill: linalg.fill: not packed: expected 2 inputs and 1 init, found 1 input(s) and 1 init(s)
+// REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @fill: linalg.fill: not packed: expected 2 inputs and 1 init, found 1 input(s) and 1 init(s)
 // CHECK-LABEL: func.func @fill(
 //  CHECK-NEXT:   %{{.+}} = arith.constant
 //  CHECK-NEXT:   linalg.fill

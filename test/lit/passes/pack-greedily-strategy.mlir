@@ -7,10 +7,10 @@
 // RUN: pack-opt %s -p 'pack-greedily{strategy=avx2 mmt4d-layout=false inner-dims-order=1,2,0}' | filecheck %s --check-prefix=OVERRIDE
 // RUN: pack-opt %s -p 'pack-greedily{target=avx512},specialize-mmt4d' | filecheck %s --check-prefix=NAMED
 
-// GENERIC-REPORT: pack-greedily: {{.*}}: @matmul: linalg.matmul: packed matmul m=d0 (64) n=d1 (96) k=d2 (32) f32 x f32 -> f32 with packed-sizes=8,8,1 inner-dims-order=0,1,2 mmt4d-layout=true (generic: 8x8x1
-// GENERIC-REPORT: pack-greedily: {{.*}}: @narrow_m: linalg.matmul: packed matmul m=d0 (4) {{.*}} with packed-sizes=4,8,1 {{.*}}narrow M=4: m0=4 instead of 8
-// AVX512-REPORT: pack-greedily: {{.*}}: @matmul: linalg.matmul: packed {{.*}} with packed-sizes=14,32,1 inner-dims-order=0,1,2 mmt4d-layout=true (avx512: 14x32x1
-// AVX512-REPORT: pack-greedily: {{.*}}: @narrow_m: linalg.matmul: packed {{.*}} with packed-sizes=4,32,1
+// GENERIC-REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @matmul: linalg.matmul: packed matmul m=d0 (64) n=d1 (96) k=d2 (32) f32 x f32 -> f32 with packed-sizes=8,8,1 inner-dims-order=0,1,2 mmt4d-layout=true (generic: 8x8x1
+// GENERIC-REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @narrow_m: linalg.matmul: packed matmul m=d0 (4) {{.*}} with packed-sizes=4,8,1 {{.*}}narrow M=4: m0=4 instead of 8
+// AVX512-REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @matmul: linalg.matmul: packed {{.*}} with packed-sizes=14,32,1 inner-dims-order=0,1,2 mmt4d-layout=true (avx512: 14x32x1
+// AVX512-REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @narrow_m: linalg.matmul: packed {{.*}} with packed-sizes=4,32,1
 
 // GENERIC-LABEL: func.func @matmul(
 //       GENERIC:   linalg.pack %{{.+}} outer_dims_perm = [0, 1] inner_dims_pos = [0, 1] inner_tiles = [8, 1] {{.*}} : tensor<64x32xf32> -> tensor<8x32x8x1xf32>

@@ -9,8 +9,8 @@
 // until it meets the next layer's pack; canonicalize cancels the pairs and
 // packs the weights, the biases and the zero fills at compile time.
 
-// STATS:      pack-stats @mlp: packs=9 unpacks=3
-// STATS-NEXT: pack-stats @mlp: packs=1 unpacks=1
+// STATS:      {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-stats @mlp: packs=9 unpacks=3
+// STATS-NEXT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-stats @mlp: packs=1 unpacks=1
 
 // CHECK-LABEL: func.func @mlp(
 // CHECK-SAME:      %[[X:.+]]: tensor<16x32xf32>) -> tensor<16x16xf32>

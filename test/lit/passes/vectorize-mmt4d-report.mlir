@@ -4,10 +4,10 @@
 // RUN: not pack-opt %s -p 'vectorize-mmt4d{order=kmm}' 2>&1 | filecheck %s --check-prefix=ORDER
 // RUN: not pack-opt %s -p 'vectorize-mmt4d{fuse=maybe}' 2>&1 | filecheck %s --check-prefix=FUSE
 
-// CHECK: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x1 register tile, 2 vector(s) of 16+16 x f32 per row, k blocked by 171, accumulates across k blocks in a private buffer
-// CHECK: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x2 register tile, 2 interleaved vector(s) of 16+16 x f32 per row, k blocked by 4
-// CHECK: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x2 register tile, 2 interleaved vector(s) of 16+16 x i32 per row, k blocked by 4
-// CHECK: vectorize-mmt4d: linalg.matmul left alone: not packed: neither m nor n has an inner tile loop (pack it first)
+// CHECK: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x1 register tile, 2 vector(s) of 16+16 x f32 per row, k blocked by 171, accumulates across k blocks in a private buffer
+// CHECK: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x2 register tile, 2 interleaved vector(s) of 16+16 x f32 per row, k blocked by 4
+// CHECK: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: vectorize-mmt4d: linalg.mmt4d vectorized: 8x32x2 register tile, 2 interleaved vector(s) of 16+16 x i32 per row, k blocked by 4
+// CHECK: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: vectorize-mmt4d: linalg.matmul left alone: not packed: neither m nor n has an inner tile loop (pack it first)
 // TARGET: error: vectorize-mmt4d: unknown target 'sparc'; expected one of avx512, avx2, generic, host
 // FUSE: error: vectorize-mmt4d: fuse must be one of auto, never, always, stage, got 'maybe'
 // ORDER: error: vectorize-mmt4d: order must be a permutation of 'k', 'n', 'm' (k blocks, vector-operand loops, broadcast-operand loops), got 'kmm'

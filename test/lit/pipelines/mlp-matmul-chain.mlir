@@ -5,7 +5,7 @@
 // RUN: pack-opt %s -p 'pack-greedily{packed-sizes=8,16,16 mmt4d-layout=true},propagate-packs,canonicalize,specialize-mmt4d,pack-stats' 2>&1 >/dev/null | filecheck %s --check-prefix=STATS
 // RUN: pack-opt %s -p 'pack-greedily{packed-sizes=8,16,16 mmt4d-layout=true},propagate-packs,canonicalize,specialize-mmt4d' | filecheck %s
 
-// STATS: pack-stats @chain: packs=4 unpacks=1
+// STATS: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-stats @chain: packs=4 unpacks=1
 
 // CHECK-LABEL: func.func @chain(
 // CHECK-SAME:      %[[X:[a-z0-9]+]]: tensor<16x32xf32>, %[[W1:[a-z0-9]+]]: tensor<32x32xf32>, %[[W2:[a-z0-9]+]]: tensor<32x32xf32>, %[[W3:[a-z0-9]+]]: tensor<32x16xf32>

@@ -7,9 +7,9 @@
 
 // Before, after pack-greedily (a pack per operand, an unpack per result),
 // after propagation: only x and y move.
-// STATS:      pack-stats @mlp: packs=0 unpacks=0 bytes=0
-// STATS-NEXT: pack-stats @mlp: packs=9 unpacks=3
-// STATS-NEXT: pack-stats @mlp: packs=1 unpacks=1 bytes=12288
+// STATS:      {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-stats @mlp: packs=0 unpacks=0 bytes=0
+// STATS-NEXT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-stats @mlp: packs=9 unpacks=3
+// STATS-NEXT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-stats @mlp: packs=1 unpacks=1 bytes=12288
 
 // CHECK-LABEL: func.func @mlp(
 // CHECK-SAME:      %[[X:.+]]: tensor<16x64xf32>) -> tensor<16x32xf32>

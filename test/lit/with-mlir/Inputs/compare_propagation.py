@@ -34,7 +34,7 @@ from xdsl.passes import PassPipeline
 from xdsl.printer import Printer
 from xdsl.traits import SymbolTable
 
-from packdialect.interpreter import random_inputs, run_function
+from packdialect.interp import random_inputs, run_function
 from packdialect.ir.context import make_context, parse_module
 from packdialect.ir.ops import PackOp, RelayoutOp
 from passes import all_passes
