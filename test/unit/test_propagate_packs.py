@@ -19,6 +19,7 @@ from xdsl.pattern_rewriter import (
     PatternRewriteWalker,
 )
 
+from packdialect.diagnostics import Refused
 from packdialect.interp import random_inputs, run_function
 from packdialect.ir.canonicalization.constant_folds import dense_bits
 from packdialect.ir.context import make_context, parse_module
@@ -27,7 +28,6 @@ from packdialect.ir.relayout_utils import Layout
 from passes import all_passes
 from passes.pack_stats import function_stats
 from passes.propagate_packs import (
-    Refused,
     bubble_up_pack_through_generic,
     data_layout_propagation_patterns,
     packed_view,
