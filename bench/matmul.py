@@ -91,10 +91,14 @@ def interleaved_seconds(
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
+TARGET = os.environ.get("PACKDIALECT_BENCH_TARGET", "host")
+"""The cpu-pipeline target (`--target`; the workers read it from the environment)."""
+
+
 def pipeline(threads: int, pack: bool = True) -> str:
     """The cpu-pipeline string for this run."""
     extra = "" if pack else " pack=false"
-    return f"cpu-pipeline{{target=host threads={threads}{extra}}}"
+    return f"cpu-pipeline{{target={TARGET} threads={threads}{extra}}}"
 
 
 def bench_matmul(m: int, n: int, k: int, threads: int) -> dict:
@@ -127,14 +131,16 @@ def bench_matmul(m: int, n: int, k: int, threads: int) -> dict:
 def kernel_tile() -> tuple[int, int, int]:
     """The host strategy's f32 tile (m0, n0, k0) for a large matmul."""
     from packdialect.analysis.contraction import analyze
+    from packdialect.diagnostics import Refused
     from packdialect.ir.context import parse_module
     from packdialect.strategies import choose
 
     module = parse_module(MATMUL.format(m=1024, n=1024, k=1024))
     op = next(o for o in module.walk() if o.name == "linalg.matmul")
     contraction = analyze(op)
-    assert not isinstance(contraction, str), contraction
-    choice = choose(contraction, "auto", "host")
+    assert not isinstance(contraction, Refused), contraction
+    strategy = "avx512" if TARGET == "host" and _host_family() == "amx" else "auto"
+    choice = choose(contraction, strategy, TARGET)
     assert choice is not None
     return tuple(choice.packed_sizes)  # type: ignore[return-value]
 
@@ -282,9 +288,29 @@ def run_worker(threads: int, quick: bool) -> list[dict]:
     ]
 
 
+def _host_family() -> str:
+    from packdialect.targets import detect_host
+
+    return detect_host().isa
+
+
+def host_header(peak: float) -> str:
+    """What the figures were measured on: CPU, ISA, target, FMA peak."""
+    from bench.peak import probe_info
+    from packdialect.targets import host_description
+
+    probe = probe_info()
+    return (
+        f"host: {host_description()}\n"
+        f"packdialect target: {TARGET}\n"
+        f"f32 FMA peak, 1 core (measured, {probe['isa']}: {probe['lanes']} lanes x "
+        f"{probe['chains']} chains): {peak:.1f} GFLOP/s\n"
+    )
+
+
 def report(rows: dict[int, list[dict]], peak: float) -> None:
     """Print the table."""
-    print(f"f32 FMA peak, 1 core (measured): {peak:.1f} GFLOP/s\n")
+    print(host_header(peak))
     counts = sorted(rows)
     header = "| shape (MxNxK) |" + "".join(
         f" numpy {t}T | packdialect {t}T | ratio {t}T |" for t in counts
@@ -330,11 +356,16 @@ def report(rows: dict[int, list[dict]], peak: float) -> None:
 
 def main() -> None:
     """Parse arguments and run the benchmark."""
+    global TARGET
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="a few small shapes only")
     p.add_argument("--threads", default="1,2", help="thread counts, e.g. 1,2")
+    p.add_argument(
+        "--target", default=TARGET, help="cpu-pipeline target (default: host)"
+    )
     p.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = p.parse_args()
+    TARGET = os.environ["PACKDIALECT_BENCH_TARGET"] = args.target
     if args.worker is not None:
         worker(args.worker, args.quick)
         return
