@@ -39,12 +39,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from xdsl.context import Context
-from xdsl.dialects import arith, func, tensor
+from xdsl.dialects import func
 from xdsl.dialects.builtin import (
-    DYNAMIC_INDEX,
     AffineMapAttr,
     ModuleOp,
     TensorType,
@@ -53,7 +51,7 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
 from xdsl.dialects.linalg.ops import GenericOp
 from xdsl.ir import Operation, Region, SSAValue
-from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
+from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -65,342 +63,28 @@ from xdsl.utils.exceptions import PassFailedException
 from packdialect.analysis.contraction import Contraction, analyze
 from packdialect.diagnostics import Refused, location_of, remark_at
 from packdialect.ir.ops import PackOp, UnpackOp
-from packdialect.ir.relayout import ceildiv
 from packdialect.ir.relayout_utils import Inserter
-
-Tile = int | SSAValue
+from passes.packing.build import (
+    PlannedTile,
+    build_pack,
+    materialize_tiles,
+    plan_tiles,
+)
+from passes.packing.loops import (
+    PackedLoops,
+    compute_permutation_vector,
+    interchange_maps,
+    mmt4d_outer_perm,
+    pack_loops,
+    permute_outer,
+)
+from passes.packing.options import PackGreedilyOptions, PackResult
 
 _ITERATORS = {
     "parallel": IteratorTypeAttr.parallel,
     "reduction": IteratorTypeAttr.reduction,
     "window": IteratorTypeAttr.window,
 }
-
-# ---------------------------------------------------------------------------
-# Options and results
-# ---------------------------------------------------------------------------
-
-
-def _triple(name: str, values: Sequence[int]) -> tuple[int, int, int]:
-    """Three non-negative ints, else PassFailedException naming the option."""
-    triple = tuple(values)
-    if len(triple) != 3 or any(v < 0 for v in triple):
-        shown = ",".join(map(str, triple))
-        raise PassFailedException(
-            f"pack-greedily: {name} must be 3 non-negative integers (m, n, k), "
-            f"got '{shown}'"
-        )
-    return triple  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class PackGreedilyOptions:
-    """How to pack one contraction (upstream's pack_greedily parameters).
-
-    `packed_sizes` (m, n, k): tile of each loop, 0 = not tiled by a size.
-    `padded_sizes_next_multiple_of` (m, n, k): a non-zero entry tiles that
-    loop by its whole extent rounded up to the multiple (one padded tile).
-    `inner_dims_order`: where m, n, k go among the three innermost loops
-    (upstream's `matmul_inner_dims_order`; [1, 2, 0] gives loops (k, m, n)).
-    `mmt4d_layout`: permute outer dims to the mmt4d layout (loops must be
-    (m, n, k), i.e. order [0, 1, 2]). `reason`: where the options came from.
-    """
-
-    packed_sizes: tuple[int, int, int]
-    padded_sizes_next_multiple_of: tuple[int, int, int] = (0, 0, 0)
-    inner_dims_order: tuple[int, int, int] = (0, 1, 2)
-    mmt4d_layout: bool = False
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        sizes = _triple("packed-sizes", self.packed_sizes)
-        padded = _triple(
-            "padded-sizes-next-multiple-of", self.padded_sizes_next_multiple_of
-        )
-        order = _triple("inner-dims-order", self.inner_dims_order)
-        if sorted(order) != [0, 1, 2]:
-            raise PassFailedException(
-                "pack-greedily: inner-dims-order must be a permutation of 0,1,2, "
-                f"got '{','.join(map(str, order))}'"
-            )
-        for name, size, multiple in zip("mnk", sizes, padded, strict=True):
-            if size and multiple:
-                raise PassFailedException(
-                    f"pack-greedily: {name} has both a packed size ({size}) and a "
-                    f"padded-sizes-next-multiple-of ({multiple}); give at most one"
-                )
-        if self.mmt4d_layout and order != (0, 1, 2):
-            raise PassFailedException(
-                "pack-greedily: mmt4d-layout=true needs the loops (m, n, k), i.e. "
-                f"inner-dims-order=0,1,2, got '{','.join(map(str, order))}'"
-            )
-        object.__setattr__(self, "packed_sizes", sizes)
-        object.__setattr__(self, "padded_sizes_next_multiple_of", padded)
-        object.__setattr__(self, "inner_dims_order", order)
-
-    def describe(self) -> str:
-        """The equivalent pass options, for reports."""
-        parts = ["packed-sizes=" + ",".join(map(str, self.packed_sizes))]
-        if any(self.padded_sizes_next_multiple_of):
-            padded = ",".join(map(str, self.padded_sizes_next_multiple_of))
-            parts.append(f"padded-sizes-next-multiple-of={padded}")
-        parts.append("inner-dims-order=" + ",".join(map(str, self.inner_dims_order)))
-        parts.append(f"mmt4d-layout={str(self.mmt4d_layout).lower()}")
-        return " ".join(parts)
-
-
-@dataclass
-class PackResult:
-    """What `pack_matmul_greedily` built (upstream `linalg::PackResult`)."""
-
-    pack_ops: list[PackOp]
-    packed_op: GenericOp
-    unpack_ops: list[UnpackOp]
-    contraction: Contraction
-
-
-# ---------------------------------------------------------------------------
-# Loop bookkeeping (pure functions on maps)
-# ---------------------------------------------------------------------------
-
-
-def compute_permutation_vector(
-    size: int, positions: Sequence[int], desired: Sequence[int]
-) -> list[int]:
-    """`perm[new] = old`: move loops `positions` to `desired`, others in order.
-
-    Upstream's `computePermutationVector`: size 5, positions (2, 4), desired
-    (1, 0) gives [4, 2, 0, 1, 3].
-    """
-    perm = [-1] * size
-    for pos, want in zip(positions, desired, strict=True):
-        perm[want] = pos
-    rest = iter(d for d in range(size) if d not in positions)
-    return [entry if entry != -1 else next(rest) for entry in perm]
-
-
-def interchange_maps(maps: Sequence[AffineMap], perm: Sequence[int]) -> list[AffineMap]:
-    """Rename loops so that new loop `i` is old loop `perm[i]` (interchangeGenericOp)."""
-    inverse = [0] * len(perm)
-    for new, old in enumerate(perm):
-        inverse[old] = new
-    dims = [AffineExpr.dimension(inverse[d]) for d in range(len(perm))]
-    return [amap.replace_dims_and_symbols(dims, [], len(perm), 0) for amap in maps]
-
-
-def _result_using(amap: AffineMap, dim: int) -> int | None:
-    """Index of the first result of `amap` that is a function of loop `dim`."""
-    for index, expr in enumerate(amap.results):
-        if dim in expr.used_dims():
-            return index
-    return None
-
-
-@dataclass
-class PackedLoops:
-    """Maps and iterators after tiling some loops, and what each operand packs.
-
-    `operand_dims[i]` lists (operand dim, x) pairs of operand `i`, in the
-    order of the tiled loops (the inner_dims_pos of its pack); `pack_loops`
-    gives the tiled loop as x, `pack_matmul_greedily` replaces it by the tile.
-    """
-
-    maps: list[AffineMap]
-    iterators: list[str]
-    operand_dims: list[list[tuple[int, Any]]]
-
-
-def pack_loops(
-    maps: Sequence[AffineMap],
-    iterators: Sequence[str],
-    tiles: Sequence[object],
-) -> PackedLoops | Refused:
-    """Tile every loop `i` with `tiles[i] != 0` (upstream `packLinalgMetadataOnce`).
-
-    Each tiled loop gets a new innermost loop of the same iterator type; every
-    operand that indexes the loop (as a bare dim) gets a new trailing dim.
-    Returns a reason when a tiled loop appears in a compound expression.
-    """
-    maps, iterators = list(maps), list(iterators)
-    operand_dims: list[list[tuple[int, Any]]] = [[] for _ in maps]
-    for loop, tile in enumerate(tiles):
-        if tile == 0:
-            continue
-        new_dim = len(iterators)
-        iterators.append(iterators[loop])
-        for index, amap in enumerate(maps):
-            pos = _result_using(amap, loop)
-            results = amap.results
-            if pos is not None:
-                if not isinstance(results[pos], AffineDimExpr):
-                    return Refused(
-                        f"loop d{loop} appears in the compound expression "
-                        f"{results[pos]}; only bare dimensions can be packed"
-                    )
-                results = (*results, AffineExpr.dimension(new_dim))
-                operand_dims[index].append((pos, loop))
-            maps[index] = AffineMap(new_dim + 1, 0, results)
-    return PackedLoops(maps, iterators, operand_dims)
-
-
-def _outer_key(expr: AffineExpr, index: int) -> tuple[int, int]:
-    """Sort key of an outer result in the mmt4d layout: its (lowest) loop."""
-    used = expr.used_dims()
-    return (min(used) if used else -1, index)
-
-
-def mmt4d_outer_perm(amap: AffineMap, rank: int) -> list[int]:
-    """Outer permutation putting the first `rank` results of `amap` in loop order.
-
-    With loops (..., m, n, k) this gives LHS [.., M, K], RHS [.., N, K] and
-    ACC [.., M, N], everything else (batch) in front.
-    """
-    keyed = sorted(range(rank), key=lambda i: _outer_key(amap.results[i], i))
-    return keyed
-
-
-def permute_outer(amap: AffineMap, perm: Sequence[int]) -> AffineMap:
-    """`amap` with its first len(perm) results permuted by `perm`."""
-    rank = len(perm)
-    results = tuple(amap.results[p] for p in perm) + amap.results[rank:]
-    return AffineMap(amap.num_dims, 0, results)
-
-
-# ---------------------------------------------------------------------------
-# IR construction
-# ---------------------------------------------------------------------------
-
-
-def _loop_extent_value(
-    builder: Inserter,
-    operands: Sequence[SSAValue],
-    maps: Sequence[AffineMap],
-    loop: int,
-) -> SSAValue:
-    """`tensor.dim` of the first operand dim indexed by loop `loop` as a bare dim."""
-    for operand, amap in zip(operands, maps, strict=True):
-        for index, expr in enumerate(amap.results):
-            if isinstance(expr, AffineDimExpr) and expr.position == loop:
-                return builder.dim(operand, index)
-    raise PassFailedException(f"pack-greedily: loop d{loop} indexes no operand")
-
-
-def _round_up_expr(multiple: int) -> AffineExpr:
-    """`(s0 ceildiv multiple) * multiple`."""
-    return AffineExpr.symbol(0).ceil_div(multiple) * multiple
-
-
-@dataclass(frozen=True)
-class RoundedUp:
-    """A planned tile: the extent of a dynamic loop rounded up to `multiple`."""
-
-    multiple: int
-
-
-PlannedTile = int | RoundedUp
-
-
-def plan_tiles(
-    contraction: Contraction, options: PackGreedilyOptions, perm: Sequence[int]
-) -> list[PlannedTile]:
-    """Tile of every interchanged loop: 0 for all but the last three.
-
-    A padded-sizes-next-multiple-of entry tiles its loop by the extent rounded
-    up (one padded tile); for a dynamic extent the tile is computed at run time.
-    """
-    num_loops = len(perm)
-    tiles: list[PlannedTile] = [0] * num_loops
-    for i, position in enumerate(options.inner_dims_order):
-        loop = num_loops - 3 + position
-        multiple = options.padded_sizes_next_multiple_of[i]
-        if not multiple:
-            tiles[loop] = options.packed_sizes[i]
-            continue
-        extent = contraction.loop_sizes[perm[loop]]
-        if extent is None:
-            tiles[loop] = RoundedUp(multiple)
-        else:
-            tiles[loop] = ceildiv(extent, multiple) * multiple
-    return tiles
-
-
-def _materialize_tiles(
-    builder: Inserter,
-    planned: Sequence[PlannedTile],
-    operands: Sequence[SSAValue],
-    maps: Sequence[AffineMap],
-) -> list[Tile]:
-    """Build the affine.apply of every run-time tile."""
-    tiles: list[Tile] = []
-    for loop, tile in enumerate(planned):
-        if isinstance(tile, int):
-            tiles.append(tile)
-            continue
-        extent = _loop_extent_value(builder, operands, maps, loop)
-        tiles.append(builder.apply(_round_up_expr(tile.multiple), [extent]))
-    return tiles
-
-
-def _outer_size(
-    builder: Inserter, operand: SSAValue, dim: int, tile: Tile | None
-) -> Tile:
-    """Size of outer dim `dim` of the packed operand (int or SSA value)."""
-    assert isinstance(operand.type, TensorType)
-    size = operand.type.get_shape()[dim]
-    if tile is None:
-        return size if size != DYNAMIC_INDEX else builder.dim(operand, dim)
-    if isinstance(tile, int):
-        if size != DYNAMIC_INDEX:
-            return ceildiv(size, tile)
-        value = builder.dim(operand, dim)
-        return builder.apply(AffineExpr.symbol(0).ceil_div(tile), [value])
-    # A run-time tile: `dim ceildiv tile` is semi-affine, which xDSL cannot
-    # parse back, so it is an arith.ceildivsi (upstream composes an affine.apply).
-    value = size if size != DYNAMIC_INDEX else builder.dim(operand, dim)
-    return builder(arith.CeilDivSIOp(builder.index(value), tile)).results[0]
-
-
-def _needs_padding(operand: SSAValue, packed: Sequence[tuple[int, Tile]]) -> bool:
-    """Upstream's rule: pad unless tiles and shape are static and divide evenly."""
-    assert isinstance(operand.type, TensorType)
-    shape = operand.type.get_shape()
-    if any(d == DYNAMIC_INDEX for d in shape):
-        return True
-    return any(not isinstance(tile, int) or shape[dim] % tile for dim, tile in packed)
-
-
-def _build_pack(
-    builder: Inserter,
-    operand: SSAValue,
-    packed: Sequence[tuple[int, Tile]],
-    outer_perm: Sequence[int] | None,
-) -> PackOp:
-    """tensor.empty + (zero) + linalg.pack of `operand` on `packed` dims."""
-    assert isinstance(operand.type, TensorType)
-    rank = operand.type.get_num_dims()
-    tile_of = dict(packed)
-    outer = [_outer_size(builder, operand, d, tile_of.get(d)) for d in range(rank)]
-    if outer_perm is not None:
-        outer = [outer[p] for p in outer_perm]
-    tiles = [tile for _, tile in packed]
-    sizes = outer + tiles
-    shape = [s if isinstance(s, int) else DYNAMIC_INDEX for s in sizes]
-    dest_type = TensorType(operand.type.get_element_type(), shape)
-    dynamic_sizes = [s for s in sizes if not isinstance(s, int)]
-    empty = builder(tensor.EmptyOp(dynamic_sizes, dest_type))
-    padding = None
-    if _needs_padding(operand, packed):
-        padding = builder.zero(operand.type.get_element_type())
-    pack = PackOp(
-        operand,
-        empty.results[0],
-        [dim for dim, _ in packed],
-        tiles,
-        outer_perm,
-        padding,
-    )
-    builder(pack)
-    return pack
 
 
 # ---------------------------------------------------------------------------
@@ -497,7 +181,7 @@ def pack_matmul_greedily(
         return packed
 
     builder = Inserter(rewriter, op)
-    tiles = _materialize_tiles(builder, planned, operands, maps)
+    tiles = materialize_tiles(builder, planned, operands, maps)
     packed.operand_dims = [
         [(dim, tiles[loop]) for dim, loop in dims] for dims in packed.operand_dims
     ]
@@ -513,7 +197,7 @@ def pack_matmul_greedily(
         if not dims:
             new_operands.append(operand)
             continue
-        pack = _build_pack(builder, operand, dims, perms[index])
+        pack = build_pack(builder, operand, dims, perms[index])
         pack_ops.append(pack)
         new_operands.append(pack.result)
 
@@ -695,16 +379,10 @@ class PackGreedilyPass(ModulePass):
 
 
 __all__ = [
-    "PackGreedilyOptions",
     "PackGreedilyPass",
     "PackGreedilyPattern",
-    "PackResult",
-    "compute_permutation_vector",
     "fixed_options",
-    "interchange_maps",
-    "mmt4d_outer_perm",
     "pack_greedily_patterns",
-    "pack_loops",
     "pack_matmul_greedily",
     "report_prefix",
 ]

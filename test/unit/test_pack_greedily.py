@@ -22,17 +22,15 @@ from packdialect.ir.context import make_context, parse_module
 from packdialect.ir.ops import PackOp, UnpackOp
 from packdialect.strategies import PackingChoice
 from passes import all_passes
-from passes.pack_greedily import (
-    PackGreedilyOptions,
-    PackGreedilyPass,
-    RoundedUp,
+from passes.pack_greedily import PackGreedilyPass, pack_matmul_greedily
+from passes.packing.build import RoundedUp, plan_tiles
+from passes.packing.loops import (
     compute_permutation_vector,
     interchange_maps,
     mmt4d_outer_perm,
     pack_loops,
-    pack_matmul_greedily,
-    plan_tiles,
 )
+from passes.packing.options import PackGreedilyOptions
 
 LIT_PASSES = Path(__file__).resolve().parents[1] / "lit" / "passes"
 
