@@ -1,0 +1,1 @@
+"""Benchmarks: bench/matmul.py (against numpy), bench/peak.py (the FMA peak)."""

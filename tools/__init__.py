@@ -1,0 +1,1 @@
+"""The command-line tools (pack-opt, pack-run): thin layers over the library."""
