@@ -411,3 +411,32 @@ def test_the_runtime_never_imports_ml_dtypes(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_cache_key_includes_the_host_cpu(monkeypatch):
+    """A cache shared by an AVX-512 and an AVX2 host keeps their builds apart."""
+    from packdialect.runtime import cache
+    from packdialect.runtime.toolchain import Toolchain
+
+    class FixedToolchain(Toolchain):
+        name = "fixed"
+        source_suffix = ".c"
+
+        def identity(self) -> str:
+            return "cc 12 -O3 -march=native"
+
+    keys = set()
+    for host in ("EPYC\0avx512\0avx2 avx512f fma", "EPYC\0avx2\0avx2 fma"):
+        monkeypatch.setattr(cache, "host_key", lambda host=host: host)
+        keys.add(cache.cache_key("int x;", FixedToolchain()))
+    assert len(keys) == 2
+
+
+def test_host_key_names_the_isa_and_flags():
+    from packdialect.runtime.cache import host_key
+    from packdialect.targets import detect_host
+
+    host = detect_host()
+    key = host_key()
+    assert host.isa in key.split("\0")
+    assert all(flag in key for flag in sorted(host.features)[:5])
