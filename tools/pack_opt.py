@@ -9,6 +9,7 @@ Every error a user can cause is printed as `file:line:col: error: message`
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections.abc import Sequence
@@ -40,11 +41,39 @@ class PackOptMain(xDSLOptMain):
         for name, factory in all_passes().items():
             self.register_pass(name, factory)
 
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--mlir-print-local-scope",
+            action="store_true",
+            help="print affine maps inline instead of through #map aliases",
+        )
+
     def register_all_targets(self) -> None:
         from packdialect.emit import TARGETS
+        from packdialect.ir.printer import MlirOptTarget
 
         self.available_targets.update(TARGETS)
+        self.available_targets["mlir"] = lambda: MlirOptTarget
         super().register_all_targets()
+
+    def output_resulting_program(self, prog: ModuleOp) -> str:
+        """The output text; the `mlir` target prints as mlir-opt does."""
+        if self.args.target != "mlir":
+            return super().output_resulting_program(prog)
+        from packdialect.ir.printer import print_module
+
+        return (
+            print_module(
+                prog,
+                self.ctx,
+                local_scope=self.args.mlir_print_local_scope,
+                print_generic_format=self.args.print_op_generic,
+                print_properties_as_attributes=self.args.print_no_properties,
+                print_debuginfo=self.args.print_debuginfo,
+            )
+            + "\n"
+        )
 
     def input_name(self) -> str:
         """The name diagnostics use for the input."""

@@ -2,6 +2,14 @@
 // matvec, vecmat, batch_matvec, dot: custom -> generic -> custom round trip.
 // RUN: pack-opt %s | pack-opt --print-op-generic | pack-opt | filecheck %s
 
+// CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// CHECK-DAG: #[[MAP2:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[MAP5:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[MAP6:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[MAP7:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-DAG: #[[MAP8:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
 // CHECK-LABEL: func.func @matmul_f32(
 // CHECK-SAME:    %[[A:[^:]+]]: tensor<64x48xf32>, %[[B:[^:]+]]: tensor<48x32xf32>, %[[C:[^:]+]]: tensor<64x32xf32>)
 // CHECK:         %[[R:.+]] = linalg.matmul
@@ -9,7 +17,7 @@
 // CHECK-SAME:      ins(%[[A]], %[[B]] : tensor<64x48xf32>, tensor<48x32xf32>)
 // CHECK-SAME:      outs(%[[C]] : tensor<64x32xf32>)
 // CHECK-SAME:      -> tensor<64x32xf32>
-// CHECK:         func.return %[[R]]
+// CHECK:         return %[[R]]
 func.func @matmul_f32(%a: tensor<64x48xf32>, %b: tensor<48x32xf32>, %c: tensor<64x32xf32>) -> tensor<64x32xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<64x48xf32>, tensor<48x32xf32>) outs(%c : tensor<64x32xf32>) -> tensor<64x32xf32>
   return %0 : tensor<64x32xf32>
@@ -29,7 +37,7 @@ func.func @matmul_default_maps_elided(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>,
 // Transposed A (A is KxM): the maps are kept and printed back.
 // CHECK-LABEL: func.func @matmul_transpose_a(
 // CHECK:         linalg.matmul
-// CHECK-SAME:      indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+// CHECK-SAME:      indexing_maps = [#[[MAP1]], #[[MAP2]], #[[MAP3]]]
 // CHECK-SAME:      ins(%{{[^,]+}}, %{{[^ ]+}} : tensor<5x3xf32>, tensor<5x7xf32>)
 // CHECK-SAME:      outs(%{{[^ ]+}} : tensor<3x7xf32>)
 // CHECK-SAME:      -> tensor<3x7xf32>
@@ -45,7 +53,7 @@ func.func @matmul_transpose_a(%a: tensor<5x3xf32>, %b: tensor<5x7xf32>, %c: tens
 #map_c = affine_map<(d0, d1, d2) -> (d0, d1)>
 // CHECK-LABEL: func.func @matmul_transpose_b(
 // CHECK:         linalg.matmul
-// CHECK-SAME:      indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+// CHECK-SAME:      indexing_maps = [#[[MAP4]], #[[MAP5]], #[[MAP3]]]
 // CHECK-SAME:      ins(%{{[^,]+}}, %{{[^ ]+}} : tensor<3x5xf32>, tensor<7x5xf32>)
 // CHECK-SAME:      outs(%{{[^ ]+}} : tensor<3x7xf32>)
 func.func @matmul_transpose_b(%a: tensor<3x5xf32>, %b: tensor<7x5xf32>, %c: tensor<3x7xf32>) -> tensor<3x7xf32> {
@@ -86,7 +94,7 @@ func.func @batch_matmul(%a: tensor<2x4x8xf32>, %b: tensor<2x8x16xf32>, %c: tenso
 
 // CHECK-LABEL: func.func @batch_matmul_transpose_b(
 // CHECK:         linalg.batch_matmul
-// CHECK-SAME:      indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>]
+// CHECK-SAME:      indexing_maps = [#[[MAP6]], #[[MAP7]], #[[MAP8]]]
 // CHECK-SAME:      ins(%{{[^,]+}}, %{{[^ ]+}} : tensor<2x4x8xi8>, tensor<2x16x8xi8>)
 // CHECK-SAME:      outs(%{{[^ ]+}} : tensor<2x4x16xi32>)
 func.func @batch_matmul_transpose_b(%a: tensor<2x4x8xi8>, %b: tensor<2x16x8xi8>, %c: tensor<2x4x16xi32>) -> tensor<2x4x16xi32> {

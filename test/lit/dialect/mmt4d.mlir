@@ -9,7 +9,7 @@
 // CHECK-SAME:      ins(%[[LHS]], %[[RHS]] : tensor<10x32x8x1xf32>, tensor<80x32x4x1xf32>)
 // CHECK-SAME:      outs(%[[ACC]] : tensor<10x80x8x4xf32>)
 // CHECK-SAME:      -> tensor<10x80x8x4xf32>
-// CHECK:         func.return %[[R]]
+// CHECK:         return %[[R]]
 // The generic form carries the hidden multiply-accumulate body.
 // GENERIC-LABEL: sym_name = "mmt4d_f32"
 // GENERIC:       "linalg.mmt4d"(%{{[^,]+}}, %{{[^,]+}}, %{{[^)]+}}) <{operandSegmentSizes = array<i32: 2, 1>}> ({
@@ -87,7 +87,7 @@ func.func @batch_mmt4d_f16_f32(%lhs: tensor<2x4x8x16x2xf16>, %rhs: tensor<2x5x8x
 // CHECK-SAME:      ins(%{{[^,]+}}, %{{[^ ]+}} : memref<2x3x8x1xf32>, memref<4x3x4x1xf32>)
 // CHECK-SAME:      outs(%{{[^ ]+}} : memref<2x4x8x4xf32>)
 // CHECK-NOT:       ->
-// CHECK:         func.return
+// CHECK:         return
 func.func @mmt4d_memref(%lhs: memref<2x3x8x1xf32>, %rhs: memref<4x3x4x1xf32>, %acc: memref<2x4x8x4xf32>) {
   linalg.mmt4d ins(%lhs, %rhs : memref<2x3x8x1xf32>, memref<4x3x4x1xf32>) outs(%acc : memref<2x4x8x4xf32>)
   return

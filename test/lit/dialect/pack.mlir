@@ -65,7 +65,7 @@ func.func @pack_outer_dims_perm_identity(%src: tensor<128x256xf32>, %dest: tenso
 // CHECK-SAME:      inner_dims_pos = [0, 1]
 // GENERIC-LABEL: sym_name = "pack_no_outer_dims_perm"
 // GENERIC-NOT:   outer_dims_perm
-// GENERIC:       func.return
+// GENERIC:       return
 func.func @pack_no_outer_dims_perm(%src: tensor<128x256xf32>, %dest: tensor<16x8x8x32xf32>) -> tensor<16x8x8x32xf32> {
   %0 = linalg.pack %src inner_dims_pos = [0, 1] inner_tiles = [8, 32] into %dest
          : tensor<128x256xf32> -> tensor<16x8x8x32xf32>

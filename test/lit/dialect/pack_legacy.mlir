@@ -18,7 +18,7 @@
 // CHECK-SAME:      inner_dims_pos = [0, 1]
 // CHECK-SAME:      inner_tiles = [8, 8]
 // CHECK-SAME:      into %[[OUT]] : tensor<6x17x8x8xf32> -> tensor<129x47xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @legacy_custom(%src: tensor<129x47xf32>, %dest: tensor<6x17x8x8xf32>, %out: tensor<129x47xf32>, %pad: f32) -> tensor<129x47xf32> {
   %p = tensor.pack %src padding_value(%pad : f32) outer_dims_perm = [1, 0] inner_dims_pos = [0, 1] inner_tiles = [8, 8] into %dest
          : tensor<129x47xf32> -> tensor<6x17x8x8xf32>

@@ -9,7 +9,7 @@
 // CHECK-NOT:     memref.alloc
 // CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%[[OUT]] : memref<4x16xf32>)
 // CHECK-NEXT:    linalg.matmul ins(%[[A]], %[[B]] : memref<4x8xf32>, memref<8x16xf32>) outs(%[[OUT]] : memref<4x16xf32>)
-// CHECK-NEXT:    func.return{{$}}
+// CHECK-NEXT:    return{{$}}
 func.func @matmul(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>) -> tensor<4x16xf32> {
   %zero = arith.constant 0.0 : f32
   %empty = tensor.empty() : tensor<4x16xf32>
@@ -29,7 +29,7 @@ func.func @matmul(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>) -> tensor<4x16xf32>
 // CHECK-NOT:     memref.alloc
 // CHECK:         linalg.add ins(%[[A]], %[[C]] : {{.*}}) outs(%[[OUT1]] : memref<4x8xf32>)
 // CHECK-NEXT:    linalg.mul ins(%[[OUT1]], %[[OUT1]] : {{.*}}) outs(%[[OUT0]] : memref<4x8xf32>)
-// CHECK-NEXT:    func.return
+// CHECK-NEXT:    return
 func.func @two_results(%a: tensor<4x8xf32>, %c: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
   %e = tensor.empty() : tensor<4x8xf32>
   %x = linalg.add ins(%a, %c : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
@@ -49,7 +49,7 @@ func.func @two_results(%a: tensor<4x8xf32>, %c: tensor<4x8xf32>) -> (tensor<4x8x
 // CHECK-NEXT:    linalg.matmul ins(%[[A]], %[[A]] : {{.*}}) outs(%[[OUT0]] : memref<4x4xf32>)
 // CHECK-NEXT:    linalg.transpose ins(%[[A]]:memref<4x4xf32>) outs(%[[OUT1]]:memref<4x4xf32>) permutation = [1, 0]
 // CHECK-NEXT:    "memref.copy"(%[[A]], %[[OUT2]])
-// CHECK-NEXT:    func.return
+// CHECK-NEXT:    return
 func.func @read_only_args(%a: tensor<4x4xf32>, %c: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) {
   %m = linalg.matmul ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>
   %t = linalg.transpose ins(%a : tensor<4x4xf32>) outs(%c : tensor<4x4xf32>) permutation = [1, 0]
@@ -91,7 +91,7 @@ func.func @constants(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
 // CHECK-NEXT:    %[[U:.+]] = linalg.unpack %{{.*}} inner_dims_pos = [0, 1] inner_tiles = [2, 1] into %[[UD]]
 // CHECK-NEXT:    bufferization.materialize_in_destination %[[U]] in restrict writable %[[OUT]]
 // CHECK-NEXT:    memref.dealloc %[[P]] : memref<3x7x2x1xf32>
-// CHECK-NEXT:    func.return
+// CHECK-NEXT:    return
 func.func @relayout(%a: tensor<5x7xf32>) -> tensor<5x7xf32> {
   %pad = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<3x7x2x1xf32>
@@ -108,14 +108,14 @@ func.func @relayout(%a: tensor<5x7xf32>) -> tensor<5x7xf32> {
 
 // CHECK-LABEL: func.func @views
 // CHECK-SAME:    (%[[A:.+]]: memref<6x8xf32>, %[[OUT0:.+]]: memref<2x3x8xf32>, %[[OUT1:.+]]: memref<2x4xf32>, %[[OUT2:.+]]: memref<8x9xf32>)
-// CHECK:         %[[X:.+]] = memref.expand_shape %[[A]] {{\[}}[0 : i64, 1 : i64], [2 : i64]] output_shape [2, 3, 8] : memref<6x8xf32> into memref<2x3x8xf32>
+// CHECK:         %[[X:.+]] = memref.expand_shape %[[A]] {{\[}}[0, 1], [2]] output_shape [2, 3, 8] : memref<6x8xf32> into memref<2x3x8xf32>
 // CHECK:         %[[S:.+]] = memref.subview %[[A]][1, 2] [2, 4] [1, 1] : memref<6x8xf32> to memref<2x4xf32, strided<[8, 1], offset: 10>>
 // CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%[[OUT2]] : memref<8x9xf32>)
 // CHECK-NEXT:    %[[W:.+]] = memref.subview %[[OUT2]][1, 0] [6, 8] [1, 1]
 // CHECK-NEXT:    "memref.copy"(%[[A]], %[[W]])
 // CHECK:         "memref.copy"(%[[X]], %[[OUT0]])
 // CHECK-NEXT:    "memref.copy"(%[[S]], %[[OUT1]])
-// CHECK-NEXT:    func.return
+// CHECK-NEXT:    return
 func.func @views(%a: tensor<6x8xf32>) -> (tensor<2x3x8xf32>, tensor<2x4xf32>, tensor<8x9xf32>) {
   %x = tensor.expand_shape %a [[0, 1], [2]] output_shape [2, 3, 8] : tensor<6x8xf32> into tensor<2x3x8xf32>
   %s = tensor.extract_slice %a[1, 2] [2, 4] [1, 1] : tensor<6x8xf32> to tensor<2x4xf32>
@@ -137,7 +137,7 @@ func.func @views(%a: tensor<6x8xf32>) -> (tensor<2x3x8xf32>, tensor<2x4xf32>, te
 // CHECK-LABEL: func.func @caller
 // CHECK-SAME:    (%[[A:.+]]: memref<4xf32>, %[[OUT:.+]]: memref<8xf32>)
 // CHECK:         %[[R:.+]] = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
-// CHECK-NEXT:    func.call @callee(%[[A]], %[[R]]) : (memref<4xf32>, memref<4xf32>) -> ()
+// CHECK-NEXT:    call @callee(%[[A]], %[[R]]) : (memref<4xf32>, memref<4xf32>) -> ()
 // CHECK:         linalg.fill ins(%{{.*}} : f32) outs(%[[OUT]] : memref<8xf32>)
 // CHECK-NEXT:    %[[W:.+]] = memref.subview %[[OUT]][4] [4] [1]
 // CHECK-NEXT:    "memref.copy"(%[[R]], %[[W]])
@@ -159,7 +159,7 @@ func.func @caller(%a: tensor<4xf32>) -> tensor<8xf32> {
 // CHECK-LABEL: func.func @already_buffers
 // CHECK-SAME:    (%{{.+}}: memref<4xf32>)
 // CHECK-NOT:     packdialect.outputs
-// CHECK:         func.return
+// CHECK:         return
 func.func @already_buffers(%a: memref<4xf32>) {
   return
 }

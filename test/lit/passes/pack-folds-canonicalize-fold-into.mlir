@@ -10,7 +10,7 @@
 // CHECK:         %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK-NOT:     tensor.pad
 // CHECK:         %[[P:.+]] = linalg.pack %[[X]] padding_value(%[[ZERO]] : f32) inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<15x60xf32> -> tensor<2x4x8x16xf32>
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @fold_pad_pack(%x: tensor<15x60xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
   %pd = tensor.pad %x low[0, 0] high[1, 4] {
@@ -42,7 +42,7 @@ func.func @no_fold_pad_pack_low(%x: tensor<15x64xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-SAME:      %[[X:.+]]: tensor<64x16xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[P:.+]] = linalg.pack %[[X]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [8, 16] into %{{.+}} : tensor<64x16xf32> -> tensor<2x4x8x16xf32>
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @fold_transpose_pack(%x: tensor<64x16xf32>) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %t = linalg.transpose ins(%x : tensor<64x16xf32>) outs(%e : tensor<16x64xf32>) permutation = [1, 0]
@@ -56,7 +56,7 @@ func.func @fold_transpose_pack(%x: tensor<64x16xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-SAME:      %[[X:.+]]: tensor<4x2x16x8xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[U:.+]] = linalg.unpack %[[X]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [16, 8] into %{{.+}} : tensor<4x2x16x8xf32> -> tensor<16x64xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @fold_transpose_unpack(%x: tensor<4x2x16x8xf32>) -> tensor<16x64xf32> {
   %e = tensor.empty() : tensor<2x4x8x16xf32>
   %t = linalg.transpose ins(%x : tensor<4x2x16x8xf32>) outs(%e : tensor<2x4x8x16xf32>) permutation = [1, 0, 3, 2]

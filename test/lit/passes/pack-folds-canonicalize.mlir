@@ -8,7 +8,7 @@
 // pack(unpack(x)) -> x when tiles, positions and permutations agree.
 // CHECK-LABEL: func.func @fold_pack_unpack(
 // CHECK-SAME:      %[[X:.+]]: tensor<2x4x8x16xf32>
-// CHECK-NEXT:    func.return %[[X]]
+// CHECK-NEXT:    return %[[X]]
 func.func @fold_pack_unpack(%x: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<2x4x8x16xf32> -> tensor<16x64xf32>
@@ -21,7 +21,7 @@ func.func @fold_pack_unpack(%x: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-LABEL: func.func @no_fold_pack_unpack_perm(
 // CHECK:         %[[U:.+]] = linalg.unpack
 // CHECK:         %[[P:.+]] = linalg.pack %[[U]] outer_dims_perm = [1, 0]
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @no_fold_pack_unpack_perm(%x: tensor<2x4x8x16xf32>) -> tensor<4x2x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<2x4x8x16xf32> -> tensor<16x64xf32>
@@ -34,7 +34,7 @@ func.func @no_fold_pack_unpack_perm(%x: tensor<2x4x8x16xf32>) -> tensor<4x2x8x16
 // CHECK-LABEL: func.func @no_fold_pack_unpack_padding(
 // CHECK:         %[[U:.+]] = linalg.unpack {{.+}} -> tensor<15x64xf32>
 // CHECK:         %[[P:.+]] = linalg.pack %[[U]] padding_value(
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @no_fold_pack_unpack_padding(%x: tensor<2x4x8x16xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<15x64xf32>
@@ -47,7 +47,7 @@ func.func @no_fold_pack_unpack_padding(%x: tensor<2x4x8x16xf32>) -> tensor<2x4x8
 // unpack(pack(x)) -> x, also when the pack pads: the unpack drops exactly that.
 // CHECK-LABEL: func.func @fold_unpack_pack(
 // CHECK-SAME:      %[[X:.+]]: tensor<15x64xf32>
-// CHECK-NEXT:    func.return %[[X]]
+// CHECK-NEXT:    return %[[X]]
 func.func @fold_unpack_pack(%x: tensor<15x64xf32>) -> tensor<15x64xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<2x4x8x16xf32>
@@ -61,7 +61,7 @@ func.func @fold_unpack_pack(%x: tensor<15x64xf32>) -> tensor<15x64xf32> {
 // CHECK-LABEL: func.func @no_fold_unpack_pack_positions(
 // CHECK:         %[[P:.+]] = linalg.pack
 // CHECK:         %[[U:.+]] = linalg.unpack %[[P]] inner_dims_pos = [1, 0]
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @no_fold_unpack_pack_positions(%x: tensor<16x16xf32>) -> tensor<16x16xf32> {
   %e = tensor.empty() : tensor<4x4x4x4xf32>
   %p = linalg.pack %x inner_dims_pos = [0, 1] inner_tiles = [4, 4] into %e : tensor<16x16xf32> -> tensor<4x4x4x4xf32>
@@ -98,7 +98,7 @@ func.func @keep_padding(%x: tensor<15x64xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-SAME:      %[[V:.+]]: f32
 // CHECK-NEXT:    %[[E:.+]] = tensor.empty() : tensor<2x4x8x16xf32>
 // CHECK-NEXT:    %[[F:.+]] = linalg.fill ins(%[[V]] : f32) outs(%[[E]] : tensor<2x4x8x16xf32>)
-// CHECK-NEXT:    func.return %[[F]]
+// CHECK-NEXT:    return %[[F]]
 func.func @fold_pack_fill(%v: f32) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %f = linalg.fill ins(%v : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
@@ -136,7 +136,7 @@ func.func @no_fold_pack_fill_padding(%v: f32) -> tensor<2x4x8x16xf32> {
 // A pack of a dense constant is computed at compile time.
 // CHECK-LABEL: func.func @fold_constant_dense(
 // CHECK-NEXT:    %[[C:.+]] = arith.constant dense<{{\[\[\[\[}}1, 2], [3, 4]]], {{\[\[\[}}5, 6], [7, 8]]]]> : tensor<2x1x2x2xi32>
-// CHECK-NEXT:    func.return %[[C]]
+// CHECK-NEXT:    return %[[C]]
 func.func @fold_constant_dense() -> tensor<2x1x2x2xi32> {
   %c = arith.constant dense<[[1, 2], [3, 4], [5, 6], [7, 8]]> : tensor<4x2xi32>
   %e = tensor.empty() : tensor<2x1x2x2xi32>
@@ -148,7 +148,7 @@ func.func @fold_constant_dense() -> tensor<2x1x2x2xi32> {
 // Packed[n, k, n0, k0] = W[2k + k0, 2n + n0], -1 where past the 3x3 edge.
 // CHECK-LABEL: func.func @fold_constant_transposed_padded(
 // CHECK-NEXT:    %[[C:.+]] = arith.constant dense<{{\[\[\[\[}}1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00]], {{\[\[}}7.000000e+00, -1.000000e+00], [8.000000e+00, -1.000000e+00]]], {{\[\[\[}}3.000000e+00, 6.000000e+00], [-1.000000e+00, -1.000000e+00]], {{\[\[}}9.000000e+00, -1.000000e+00], [-1.000000e+00, -1.000000e+00]]]]> : tensor<2x2x2x2xf32>
-// CHECK-NEXT:    func.return %[[C]]
+// CHECK-NEXT:    return %[[C]]
 func.func @fold_constant_transposed_padded() -> tensor<2x2x2x2xf32> {
   %c = arith.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]> : tensor<3x3xf32>
   %pad = arith.constant -1.0 : f32
@@ -184,7 +184,7 @@ func.func @fold_constant_types() -> (tensor<1x2x2xi8>, tensor<2x2xf16>, tensor<2
 // A splat stays a splat.
 // CHECK-LABEL: func.func @fold_constant_splat(
 // CHECK-NEXT:    %[[C:.+]] = arith.constant dense<2.500000e+00> : tensor<2x4x8x16xf32>
-// CHECK-NEXT:    func.return %[[C]]
+// CHECK-NEXT:    return %[[C]]
 func.func @fold_constant_splat() -> tensor<2x4x8x16xf32> {
   %c = arith.constant dense<2.5> : tensor<16x64xf32>
   %e = tensor.empty() : tensor<2x4x8x16xf32>
@@ -195,7 +195,7 @@ func.func @fold_constant_splat() -> tensor<2x4x8x16xf32> {
 // An unpack of a constant folds too.
 // CHECK-LABEL: func.func @fold_constant_unpack(
 // CHECK-NEXT:    %[[C:.+]] = arith.constant dense<{{\[\[}}1, 2], [3, 4], [5, 6]]> : tensor<3x2xi32>
-// CHECK-NEXT:    func.return %[[C]]
+// CHECK-NEXT:    return %[[C]]
 func.func @fold_constant_unpack() -> tensor<3x2xi32> {
   %c = arith.constant dense<[[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]]> : tensor<2x1x2x2xi32>
   %e = tensor.empty() : tensor<3x2xi32>
@@ -220,7 +220,7 @@ func.func @no_fold_constant_padding_arg(%pad: f32) -> tensor<2x2xf32> {
 // CHECK-SAME:      %[[X:[a-z0-9]+]]: tensor<2x4x8x16xf32>
 // CHECK-NEXT:    %[[E:.+]] = tensor.empty() : tensor<16x64xf32>
 // CHECK-NEXT:    %[[U:.+]] = linalg.unpack %[[X]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %[[E]]
-// CHECK-NEXT:    func.return %[[U]]
+// CHECK-NEXT:    return %[[U]]
 func.func @unpack_into_fill_init(%x: tensor<2x4x8x16xf32>, %v: f32) -> tensor<16x64xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %f = linalg.fill ins(%v : f32) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>
@@ -232,7 +232,7 @@ func.func @unpack_into_fill_init(%x: tensor<2x4x8x16xf32>, %v: f32) -> tensor<16
 // CHECK-LABEL: func.func @unpack_into_arg(
 // CHECK-SAME:      %[[X:[a-z0-9]+]]: tensor<2x4x8x16xf32>, %[[D:[a-z0-9]+]]: tensor<16x64xf32>
 // CHECK-NEXT:    %[[U:.+]] = linalg.unpack %[[X]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %[[D]]
-// CHECK-NEXT:    func.return %[[U]]
+// CHECK-NEXT:    return %[[U]]
 func.func @unpack_into_arg(%x: tensor<2x4x8x16xf32>, %d: tensor<16x64xf32>) -> tensor<16x64xf32> {
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %d : tensor<2x4x8x16xf32> -> tensor<16x64xf32>
   func.return %u : tensor<16x64xf32>

@@ -20,7 +20,7 @@ func.func @pack_empty() -> tensor<2x4x8x16xf32> {
 // Kept: a padded pack defines its padding elements.
 // CHECK-LABEL: func.func @no_pack_empty_padding(
 // CHECK:         %[[P:.+]] = linalg.pack %{{.+}} padding_value(
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @no_pack_empty_padding() -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<15x64xf32>
@@ -46,7 +46,7 @@ func.func @unpack_empty(%d: tensor<16x64xf32>) -> tensor<16x64xf32> {
 // CHECK-LABEL: func.func @no_unpack_arg(
 // CHECK-SAME:      %[[X:.+]]: tensor<2x4x8x16xf32>
 // CHECK:         %[[U:.+]] = linalg.unpack %[[X]]
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @no_unpack_arg(%x: tensor<2x4x8x16xf32>) -> tensor<16x64xf32> {
   %d = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %d : tensor<2x4x8x16xf32> -> tensor<16x64xf32>

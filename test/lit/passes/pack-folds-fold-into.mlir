@@ -11,7 +11,7 @@
 // CHECK:         %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
 // CHECK-NOT:     tensor.pad
 // CHECK:         %[[P:.+]] = linalg.pack %[[X]] padding_value(%[[ZERO]] : f32) inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<15x60xf32> -> tensor<2x4x8x16xf32>
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @fold_pad_pack(%x: tensor<15x60xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
   %pd = tensor.pad %x low[0, 0] high[1, 4] {
@@ -58,7 +58,7 @@ func.func @no_fold_pad_pack_low(%x: tensor<15x64xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-SAME:      %[[X:.+]]: tensor<64x16xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[P:.+]] = linalg.pack %[[X]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [8, 16] into %{{.+}} : tensor<64x16xf32> -> tensor<2x4x8x16xf32>
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @fold_transpose_pack(%x: tensor<64x16xf32>) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %t = linalg.transpose ins(%x : tensor<64x16xf32>) outs(%e : tensor<16x64xf32>) permutation = [1, 0]
@@ -72,7 +72,7 @@ func.func @fold_transpose_pack(%x: tensor<64x16xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-SAME:      %[[X:.+]]: tensor<64x16xf32>
 // CHECK-NOT:     linalg.generic
 // CHECK:         %[[P:.+]] = linalg.pack %[[X]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [8, 16]
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @fold_generic_transpose_pack(%x: tensor<64x16xf32>) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<64x16xf32>) outs(%e : tensor<16x64xf32>) {
@@ -105,7 +105,7 @@ func.func @no_fold_generic_not_transpose(%x: tensor<64x16xf32>) -> tensor<2x4x8x
 // CHECK-SAME:      %[[X:.+]]: tensor<16x64xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[P:.+]] = linalg.pack %[[X]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [16, 8] into %{{.+}} : tensor<16x64xf32> -> tensor<4x2x16x8xf32>
-// CHECK:         func.return %[[P]]
+// CHECK:         return %[[P]]
 func.func @fold_pack_transpose(%x: tensor<16x64xf32>) -> tensor<4x2x16x8xf32> {
   %e = tensor.empty() : tensor<2x4x8x16xf32>
   %p = linalg.pack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<16x64xf32> -> tensor<2x4x8x16xf32>
@@ -131,7 +131,7 @@ func.func @no_fold_pack_transpose(%x: tensor<16x64xf32>) -> tensor<8x4x2x16xf32>
 // CHECK-SAME:      %[[X:.+]]: tensor<4x2x16x8xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[U:.+]] = linalg.unpack %[[X]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [16, 8] into %{{.+}} : tensor<4x2x16x8xf32> -> tensor<16x64xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @fold_transpose_unpack(%x: tensor<4x2x16x8xf32>) -> tensor<16x64xf32> {
   %e = tensor.empty() : tensor<2x4x8x16xf32>
   %t = linalg.transpose ins(%x : tensor<4x2x16x8xf32>) outs(%e : tensor<2x4x8x16xf32>) permutation = [1, 0, 3, 2]
@@ -158,7 +158,7 @@ func.func @no_fold_transpose_unpack(%x: tensor<8x4x2x16xf32>) -> tensor<16x64xf3
 // CHECK:         %[[INIT:.+]] = tensor.empty() : tensor<64x16xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         %[[U:.+]] = linalg.unpack %[[X]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [8, 16] into %[[INIT]] : tensor<2x4x8x16xf32> -> tensor<64x16xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @fold_unpack_transpose(%x: tensor<2x4x8x16xf32>) -> tensor<64x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<2x4x8x16xf32> -> tensor<16x64xf32>
@@ -189,7 +189,7 @@ func.func @no_fold_unpack_not_transpose(%x: tensor<2x4x8x16xf32>) -> tensor<16x6
 // CHECK-SAME:      %[[X:.+]]: tensor<2x4x8x16xf32>
 // CHECK-NOT:     tensor.extract_slice
 // CHECK:         %[[U:.+]] = linalg.unpack %[[X]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<2x4x8x16xf32> -> tensor<15x60xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @fold_unpack_slice(%x: tensor<2x4x8x16xf32>) -> tensor<15x60xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<2x4x8x16xf32> -> tensor<16x64xf32>

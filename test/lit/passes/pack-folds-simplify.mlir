@@ -6,8 +6,8 @@
 // A pack that only splits the innermost dim is an expand_shape.
 // CHECK-LABEL: func.func @pack_innermost(
 // CHECK-SAME:      %[[X:.+]]: tensor<5x256xf32>
-// CHECK-NEXT:    %[[E:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0 : i64], [1 : i64, 2 : i64]] output_shape [5, 8, 32] : tensor<5x256xf32> into tensor<5x8x32xf32>
-// CHECK-NEXT:    func.return %[[E]]
+// CHECK-NEXT:    %[[E:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2]] output_shape [5, 8, 32] : tensor<5x256xf32> into tensor<5x8x32xf32>
+// CHECK-NEXT:    return %[[E]]
 func.func @pack_innermost(%x: tensor<5x256xf32>) -> tensor<5x8x32xf32> {
   %e = tensor.empty() : tensor<5x8x32xf32>
   %p = linalg.pack %x inner_dims_pos = [1] inner_tiles = [32] into %e : tensor<5x256xf32> -> tensor<5x8x32xf32>
@@ -17,8 +17,8 @@ func.func @pack_innermost(%x: tensor<5x256xf32>) -> tensor<5x8x32xf32> {
 // A pack of a tensor with one non-unit dim is a reshape even with two tiles.
 // CHECK-LABEL: func.func @pack_1d(
 // CHECK-SAME:      %[[X:.+]]: tensor<1x64xf32>
-// CHECK-NEXT:    %[[E:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0 : i64], [1 : i64, 2 : i64, 3 : i64]] output_shape [1, 4, 1, 16]
-// CHECK-NEXT:    func.return %[[E]]
+// CHECK-NEXT:    %[[E:.+]] = tensor.expand_shape %[[X]] {{\[\[}}0], [1, 2, 3]] output_shape [1, 4, 1, 16]
+// CHECK-NEXT:    return %[[E]]
 func.func @pack_1d(%x: tensor<1x64xf32>) -> tensor<1x4x1x16xf32> {
   %e = tensor.empty() : tensor<1x4x1x16xf32>
   %p = linalg.pack %x inner_dims_pos = [0, 1] inner_tiles = [1, 16] into %e : tensor<1x64xf32> -> tensor<1x4x1x16xf32>
@@ -59,8 +59,8 @@ func.func @no_pack_2d(%x: tensor<16x64xf32>) -> tensor<2x4x8x16xf32> {
 // The mirror: an unpack that only merges the innermost dim is a collapse_shape.
 // CHECK-LABEL: func.func @unpack_innermost(
 // CHECK-SAME:      %[[X:.+]]: tensor<5x8x32xf32>
-// CHECK-NEXT:    %[[C:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0 : i64], [1 : i64, 2 : i64]] : tensor<5x8x32xf32> into tensor<5x256xf32>
-// CHECK-NEXT:    func.return %[[C]]
+// CHECK-NEXT:    %[[C:.+]] = tensor.collapse_shape %[[X]] {{\[\[}}0], [1, 2]] : tensor<5x8x32xf32> into tensor<5x256xf32>
+// CHECK-NEXT:    return %[[C]]
 func.func @unpack_innermost(%x: tensor<5x8x32xf32>) -> tensor<5x256xf32> {
   %e = tensor.empty() : tensor<5x256xf32>
   %u = linalg.unpack %x inner_dims_pos = [1] inner_tiles = [32] into %e : tensor<5x8x32xf32> -> tensor<5x256xf32>

@@ -4,11 +4,14 @@
 // the default inner-dims-order=0,1,2: loops (..., m, n, k)(mm, nn, kk).
 
 
+// CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+// CHECK-DAG: #[[MAP2:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d1, d4, d5)>
+// CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @generic_nn(
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [4, 2] {{.*}} : tensor<10x6xf32> -> tensor<3x3x4x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [8, 2] {{.*}} : tensor<6x12xf32> -> tensor<3x2x8x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [4, 8] {{.*}} : tensor<10x12xf32> -> tensor<3x2x4x8xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d1, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP1]], #[[MAP2]], #[[MAP3]]]
 //  CHECK-SAME:     iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]
 //       CHECK:   linalg.unpack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [4, 8]
 #NN = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
@@ -24,10 +27,13 @@ func.func @generic_nn(%A : tensor<10x6xf32>, %B : tensor<6x12xf32>, %C : tensor<
 
 // -----
 
+// CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+// CHECK-DAG: #[[MAP5:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+// CHECK-DAG: #[[MAP6:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @generic_nt(
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [4, 2] {{.*}} : tensor<10x6xf32> -> tensor<3x3x4x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [8, 2] {{.*}} : tensor<12x6xf32> -> tensor<2x3x8x2xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP4]], #[[MAP5]], #[[MAP6]]]
 #NT = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
 func.func @generic_nt(%A : tensor<10x6xf32>, %B : tensor<12x6xf32>, %C : tensor<10x12xf32>) -> tensor<10x12xf32> {
   %0 = linalg.generic {indexing_maps = #NT, iterator_types = ["parallel", "parallel", "reduction"]} ins(%A, %B : tensor<10x6xf32>, tensor<12x6xf32>) outs(%C : tensor<10x12xf32>) {
@@ -41,10 +47,13 @@ func.func @generic_nt(%A : tensor<10x6xf32>, %B : tensor<12x6xf32>, %C : tensor<
 
 // -----
 
+// CHECK-DAG: #[[MAP7:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d0, d3, d5)>
+// CHECK-DAG: #[[MAP8:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d1, d4, d5)>
+// CHECK-DAG: #[[MAP9:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @generic_tn(
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [4, 2] {{.*}} : tensor<6x10xf32> -> tensor<3x3x4x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [8, 2] {{.*}} : tensor<6x12xf32> -> tensor<3x2x8x2xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d0, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d1, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP7]], #[[MAP8]], #[[MAP9]]]
 #TN = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
 func.func @generic_tn(%A : tensor<6x10xf32>, %B : tensor<6x12xf32>, %C : tensor<10x12xf32>) -> tensor<10x12xf32> {
   %0 = linalg.generic {indexing_maps = #TN, iterator_types = ["parallel", "parallel", "reduction"]} ins(%A, %B : tensor<6x10xf32>, tensor<6x12xf32>) outs(%C : tensor<10x12xf32>) {
@@ -58,10 +67,13 @@ func.func @generic_tn(%A : tensor<6x10xf32>, %B : tensor<6x12xf32>, %C : tensor<
 
 // -----
 
+// CHECK-DAG: #[[MAP10:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d0, d3, d5)>
+// CHECK-DAG: #[[MAP11:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+// CHECK-DAG: #[[MAP12:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @generic_tt(
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [4, 2] {{.*}} : tensor<6x10xf32> -> tensor<3x3x4x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [8, 2] {{.*}} : tensor<12x6xf32> -> tensor<2x3x8x2xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d0, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP10]], #[[MAP11]], #[[MAP12]]]
 #TT = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
 func.func @generic_tt(%A : tensor<6x10xf32>, %B : tensor<12x6xf32>, %C : tensor<10x12xf32>) -> tensor<10x12xf32> {
   %0 = linalg.generic {indexing_maps = #TT, iterator_types = ["parallel", "parallel", "reduction"]} ins(%A, %B : tensor<6x10xf32>, tensor<12x6xf32>) outs(%C : tensor<10x12xf32>) {
@@ -76,10 +88,13 @@ func.func @generic_tt(%A : tensor<6x10xf32>, %B : tensor<12x6xf32>, %C : tensor<
 // -----
 
 // linalg.matmul with transposed operands through indexing_maps.
+// CHECK-DAG: #[[MAP13:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d0, d3, d5)>
+// CHECK-DAG: #[[MAP14:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+// CHECK-DAG: #[[MAP15:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @matmul_transpose_a_b(
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [4, 2] {{.*}} : tensor<6x10xf32> -> tensor<3x3x4x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [8, 2] {{.*}} : tensor<12x6xf32> -> tensor<2x3x8x2xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d2, d0, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP13]], #[[MAP14]], #[[MAP15]]]
 //   CHECK-NOT:   linalg.matmul
 func.func @matmul_transpose_a_b(%A : tensor<6x10xf32>, %B : tensor<12x6xf32>, %C : tensor<10x12xf32>) -> tensor<10x12xf32> {
   %0 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%A, %B : tensor<6x10xf32>, tensor<12x6xf32>) outs(%C : tensor<10x12xf32>) -> tensor<10x12xf32>
@@ -158,11 +173,14 @@ func.func @generic_bf16_f32(%A : tensor<10x6xbf16>, %B : tensor<6x12xbf16>, %C :
 // -----
 
 // batch_matmul: the batch loop stays outermost and unpacked.
+// CHECK-DAG: #[[MAP16:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d3, d4, d6)>
+// CHECK-DAG: #[[MAP17:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d2, d5, d6)>
+// CHECK-DAG: #[[MAP18:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d4, d5)>
 // CHECK-LABEL: func.func @batch_matmul(
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [1, 2] inner_tiles = [4, 2] {{.*}} : tensor<3x10x6xf32> -> tensor<3x3x3x4x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [2, 1] inner_tiles = [8, 2] {{.*}} : tensor<3x6x12xf32> -> tensor<3x3x2x8x2xf32>
 //       CHECK:   linalg.pack %{{.+}} inner_dims_pos = [1, 2] inner_tiles = [4, 8] {{.*}} : tensor<3x10x12xf32> -> tensor<3x3x2x4x8xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d3, d4, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, d2, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d4, d5)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP16]], #[[MAP17]], #[[MAP18]]]
 //  CHECK-SAME:     iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]
 func.func @batch_matmul(%A : tensor<3x10x6xf32>, %B : tensor<3x6x12xf32>, %C : tensor<3x10x12xf32>) -> tensor<3x10x12xf32> {
   %0 = linalg.batch_matmul ins(%A, %B : tensor<3x10x6xf32>, tensor<3x6x12xf32>) outs(%C : tensor<3x10x12xf32>) -> tensor<3x10x12xf32>

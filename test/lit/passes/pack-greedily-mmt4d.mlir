@@ -6,6 +6,9 @@
 // ACC [M][N][m0][n0], batch dims outermost. That is upstream's
 // linalg-block-pack-matmul default layout, and linalg.mmt4d's maps.
 
+// CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+// CHECK-DAG: #[[MAP2:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+// CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @matmul_mk_kn(
 //       CHECK:   linalg.pack %{{.+}} padding_value(%{{.+}} : f32) outer_dims_perm = [0, 1] inner_dims_pos = [0, 1] inner_tiles = [8, 4]
 //  CHECK-SAME:     : tensor<1023x255xf32> -> tensor<128x64x8x4xf32>
@@ -13,7 +16,7 @@
 //  CHECK-SAME:     : tensor<255x127xf32> -> tensor<8x64x16x4xf32>
 //       CHECK:   linalg.pack %{{.+}} padding_value(%{{.+}} : f32) inner_dims_pos = [0, 1] inner_tiles = [8, 16]
 //  CHECK-SAME:     : tensor<1023x127xf32> -> tensor<128x8x8x16xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP1]], #[[MAP2]], #[[MAP3]]]
 //  CHECK-SAME:     iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel", "reduction"]
 //       CHECK:   linalg.unpack %{{.+}} inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<128x8x8x16xf32> -> tensor<1023x127xf32>
 
@@ -31,10 +34,13 @@ func.func @matmul_mk_kn(%A : tensor<1023x255xf32>, %B : tensor<255x127xf32>, %C 
 // -----
 
 // B already [N][K]: no transposition needed, the perms are the identity.
+// CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+// CHECK-DAG: #[[MAP5:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+// CHECK-DAG: #[[MAP6:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @matmul_transpose_b(
 //       CHECK:   linalg.pack %{{.+}} outer_dims_perm = [0, 1] inner_dims_pos = [0, 1] inner_tiles = [16, 4]
 //  CHECK-SAME:     : tensor<32x16xi8> -> tensor<2x4x16x4xi8>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP4]], #[[MAP5]], #[[MAP6]]]
 
 // NAMED-LABEL: func.func @matmul_transpose_b(
 //       NAMED:   linalg.mmt4d ins(%{{.+}}, %{{.+}} : tensor<3x4x8x4xi8>, tensor<2x4x16x4xi8>) outs(%{{.+}} : tensor<3x2x8x16xi32>)
@@ -46,6 +52,9 @@ func.func @matmul_transpose_b(%A : tensor<24x16xi8>, %B : tensor<32x16xi8>, %C :
 // -----
 
 // A transposed LHS [K][M] and a transposed result [N][M]: both are permuted too.
+// CHECK-DAG: #[[MAP7:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>
+// CHECK-DAG: #[[MAP8:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>
+// CHECK-DAG: #[[MAP9:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>
 // CHECK-LABEL: func.func @generic_km_kn_nm(
 //       CHECK:   linalg.pack %{{.+}} outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [8, 4]
 //  CHECK-SAME:     : tensor<16x24xf16> -> tensor<3x4x8x4xf16>
@@ -53,7 +62,7 @@ func.func @matmul_transpose_b(%A : tensor<24x16xi8>, %B : tensor<32x16xi8>, %C :
 //  CHECK-SAME:     : tensor<16x32xf16> -> tensor<2x4x16x4xf16>
 //       CHECK:   linalg.pack %{{.+}} outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [8, 16]
 //  CHECK-SAME:     : tensor<32x24xf32> -> tensor<3x2x8x16xf32>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d4)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP7]], #[[MAP8]], #[[MAP9]]]
 //       CHECK:   linalg.unpack %{{.+}} outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [8, 16] into %{{.+}} : tensor<3x2x8x16xf32> -> tensor<32x24xf32>
 
 // NAMED-LABEL: func.func @generic_km_kn_nm(
@@ -73,12 +82,15 @@ func.func @generic_km_kn_nm(%A : tensor<16x24xf16>, %B : tensor<16x32xf16>, %C :
 // -----
 
 // Batch dims stay outermost, in every operand, whatever their place in the maps.
+// CHECK-DAG: #[[MAP10:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d3, d4, d6)>
+// CHECK-DAG: #[[MAP11:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d2, d3, d5, d6)>
+// CHECK-DAG: #[[MAP12:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d4, d5)>
 // CHECK-LABEL: func.func @batch_matmul(
 //       CHECK:   linalg.pack %{{.+}} outer_dims_perm = [0, 1, 2] inner_dims_pos = [1, 2] inner_tiles = [8, 4]
 //  CHECK-SAME:     : tensor<3x24x16xbf16> -> tensor<3x3x4x8x4xbf16>
 //       CHECK:   linalg.pack %{{.+}} outer_dims_perm = [0, 2, 1] inner_dims_pos = [2, 1] inner_tiles = [16, 4]
 //  CHECK-SAME:     : tensor<3x16x32xbf16> -> tensor<3x2x4x16x4xbf16>
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d3, d4, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d2, d3, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d4, d5)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP10]], #[[MAP11]], #[[MAP12]]]
 
 // NAMED-LABEL: func.func @batch_matmul(
 //       NAMED:   linalg.batch_mmt4d ins(%{{.+}}, %{{.+}} : tensor<3x3x4x8x4xbf16>, tensor<3x2x4x16x4xbf16>) outs(%{{.+}} : tensor<3x3x2x8x16xf32>)

@@ -5,9 +5,13 @@
 // report=true prints on stderr saying why.
 
 // REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @matvec: linalg.matvec: not packed: need 3 or more loops to find a matmul to pack, found 2
+// CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[MAP2:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d2, d1, (d0 + d3))>
+// CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
 // CHECK-LABEL: func.func @matvec(
 //  CHECK-NEXT:   %{{.+}} = linalg.matvec ins(%{{.+}}, %{{.+}} : tensor<1023x255xf32>, tensor<255xf32>) outs(%{{.+}} : tensor<1023xf32>) -> tensor<1023xf32>
-//  CHECK-NEXT:   func.return
+//  CHECK-NEXT:   return
 func.func @matvec(%A : tensor<1023x255xf32>, %x : tensor<255xf32>, %y : tensor<1023xf32>) -> tensor<1023xf32> {
   %0 = linalg.matvec ins(%A, %x : tensor<1023x255xf32>, tensor<255xf32>) outs(%y : tensor<1023xf32>) -> tensor<1023xf32>
   return %0 : tensor<1023xf32>
@@ -16,7 +20,7 @@ func.func @matvec(%A : tensor<1023x255xf32>, %x : tensor<255xf32>, %y : tensor<1
 // REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @batch_matvec_no_n: linalg.batch_matvec: not packed: no n loop
 // CHECK-LABEL: func.func @batch_matvec_no_n(
 //  CHECK-NEXT:   linalg.batch_matvec
-//  CHECK-NEXT:   func.return
+//  CHECK-NEXT:   return
 func.func @batch_matvec_no_n(%A : tensor<42x1023x255xf32>, %x : tensor<42x255xf32>, %y : tensor<42x1023xf32>) -> tensor<42x1023xf32> {
   %0 = linalg.batch_matvec ins(%A, %x : tensor<42x1023x255xf32>, tensor<42x255xf32>) outs(%y : tensor<42x1023xf32>) -> tensor<42x1023xf32>
   return %0 : tensor<42x1023xf32>
@@ -25,9 +29,9 @@ func.func @batch_matvec_no_n(%A : tensor<42x1023x255xf32>, %x : tensor<42x255xf3
 // REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @elementwise_no_mnk: linalg.generic: not packed: no m loop
 // CHECK-LABEL: func.func @elementwise_no_mnk(
 //   CHECK-NOT:   linalg.pack
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP1]]
 //   CHECK-NOT:   linalg.unpack
-//       CHECK:   func.return
+//       CHECK:   return
 func.func @elementwise_no_mnk(%A : tensor<4x8x16xf32>, %B : tensor<4x8x16xf32>, %C : tensor<4x8x16xf32>) -> tensor<4x8x16xf32> {
   %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%A, %B : tensor<4x8x16xf32>, tensor<4x8x16xf32>) outs(%C : tensor<4x8x16xf32>) {
   ^bb0(%a: f32, %b: f32, %c: f32):
@@ -57,7 +61,7 @@ func.func @lhs_only_reduction_no_k(%A : tensor<1023x255xf32>, %B : tensor<127xf3
 // REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @compound_expression_on_m: linalg.generic: not packed: loop d0 appears in the compound expression (d0 + d3) in the RHS indexing map
 // CHECK-LABEL: func.func @compound_expression_on_m(
 //   CHECK-NOT:   linalg.pack
-//       CHECK:   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d2, d1, (d0 + d3))>, affine_map<(d0, d1, d2, d3) -> (d0, d1)>]
+//       CHECK:   linalg.generic {indexing_maps = [#[[MAP2]], #[[MAP3]], #[[MAP4]]]
 func.func @compound_expression_on_m(%A : tensor<16x32x5xf32>, %B : tensor<32x16x20xf32>, %C : tensor<16x16xf32>) -> tensor<16x16xf32> {
   %0 = linalg.generic {indexing_maps = [affine_map<(m, n, k, r) -> (m, k, r)>, affine_map<(m, n, k, r) -> (k, n, m + r)>, affine_map<(m, n, k, r) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%A, %B : tensor<16x32x5xf32>, tensor<32x16x20xf32>) outs(%C : tensor<16x16xf32>) {
   ^bb0(%a: f32, %b: f32, %c: f32):
@@ -116,7 +120,7 @@ func.func @matmul_on_memrefs(%A : memref<16x16xf32>, %B : memref<16x16xf32>, %C 
 // CHECK-LABEL: func.func @fill(
 //  CHECK-NEXT:   %{{.+}} = arith.constant
 //  CHECK-NEXT:   linalg.fill
-//  CHECK-NEXT:   func.return
+//  CHECK-NEXT:   return
 func.func @fill(%C : tensor<16x16xf32>) -> tensor<16x16xf32> {
   %zero = arith.constant 0.0 : f32
   %0 = linalg.fill ins(%zero : f32) outs(%C : tensor<16x16xf32>) -> tensor<16x16xf32>

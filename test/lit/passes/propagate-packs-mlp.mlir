@@ -30,7 +30,7 @@
 // CHECK-SAME:      ins(%[[R1]], %{{.+}} : tensor<2x2x8x16xf32>, tensor<2x2x16x16xf32>)
 // CHECK:         %[[Y:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<2x1x8x16xf32>)
 // CHECK:         %[[YU:.+]] = linalg.unpack %[[Y]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<2x1x8x16xf32> -> tensor<16x16xf32>
-// CHECK-NEXT:    func.return %[[YU]]
+// CHECK-NEXT:    return %[[YU]]
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>

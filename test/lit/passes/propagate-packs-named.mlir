@@ -39,7 +39,7 @@ func.func @named_add_alone(%x: tensor<16x64xf32>, %y: tensor<16x64xf32>) -> tens
 // CHECK:         %[[G:.+]] = linalg.generic
 // CHECK-SAME:      ins(%[[XP]], %[[YP]] : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>)
 // CHECK:         arith.mulf
-// CHECK:         func.return %[[G]]
+// CHECK:         return %[[G]]
 func.func @bubble_named_mul(%x: tensor<16x64xf32>, %y: tensor<16x64xf32>) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %m = linalg.mul ins(%x, %y : tensor<16x64xf32>, tensor<16x64xf32>) outs(%e : tensor<16x64xf32>) -> tensor<16x64xf32>

@@ -12,7 +12,7 @@
 // CHECK:         %[[G:.+]] = linalg.generic
 // CHECK-SAME:      ins(%[[XP]] : tensor<2x4x8x16xf32>)
 // CHECK-NOT:     linalg.pack
-// CHECK:         func.return %[[G]]
+// CHECK:         return %[[G]]
 func.func @bubble_padded_pack(%x: tensor<15x64xf32>) -> tensor<2x4x8x16xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<15x64xf32>
@@ -32,7 +32,7 @@ func.func @bubble_padded_pack(%x: tensor<15x64xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK:         %[[G:.+]] = linalg.generic
 // CHECK-SAME:      ins(%[[X]] : tensor<2x4x8x16xf32>)
 // CHECK:         %[[U:.+]] = linalg.unpack %[[G]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %[[INIT]] : tensor<2x4x8x16xf32> -> tensor<15x64xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @push_padded_unpack(%x: tensor<2x4x8x16xf32>) -> tensor<15x64xf32> {
   %e = tensor.empty() : tensor<15x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<2x4x8x16xf32> -> tensor<15x64xf32>
@@ -55,7 +55,7 @@ func.func @push_padded_unpack(%x: tensor<2x4x8x16xf32>) -> tensor<15x64xf32> {
 // CHECK:         %[[XP:.+]] = linalg.pack %[[X]] padding_value(%{{.+}} : f32) inner_dims_pos = [0, 1] inner_tiles = [8, 2] into %{{.+}} : tensor<?x?xf32> -> tensor<?x?x8x2xf32>
 // CHECK:         %[[G:.+]] = linalg.generic
 // CHECK-SAME:      ins(%[[XP]] : tensor<?x?x8x2xf32>) outs(%[[DEST]] : tensor<?x?x8x2xf32>)
-// CHECK:         func.return %[[G]]
+// CHECK:         return %[[G]]
 func.func @bubble_dynamic(%arg0: tensor<?x?xf32>) -> tensor<?x?x8x2xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -4,6 +4,15 @@
 // The refusals mirror upstream's (DataLayoutPropagation.cpp).
 
 // Bubble a pack up through an elementwise generic.
+// CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-DAG: #[[MAP2:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1) -> ((d0 + d1))>
+// CHECK-DAG: #[[MAP5:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[MAP6:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[MAP7:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d1, (d0 + d2), d3)>
+// CHECK-DAG: #[[MAP8:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d2)>
+// CHECK-DAG: #[[MAP9:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-LABEL: func.func @bubble_elementwise(
 // CHECK-SAME:      %[[X:.+]]: tensor<16x64xf32>
 // CHECK:         %[[DEST:.+]] = tensor.empty() : tensor<2x4x8x16xf32>
@@ -12,7 +21,7 @@
 // CHECK-SAME:      iterator_types = ["parallel", "parallel", "parallel", "parallel"]
 // CHECK-SAME:      ins(%[[XP]] : tensor<2x4x8x16xf32>) outs(%[[DEST]] : tensor<2x4x8x16xf32>)
 // CHECK-NOT:     linalg.pack
-// CHECK:         func.return %[[G]]
+// CHECK:         return %[[G]]
 func.func @bubble_elementwise(%x: tensor<16x64xf32>) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<16x64xf32>) outs(%e : tensor<16x64xf32>) {
@@ -31,7 +40,7 @@ func.func @bubble_elementwise(%x: tensor<16x64xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [0, 1] inner_tiles = [8, 16]
 // CHECK:         %[[BP:.+]] = linalg.pack %[[B]] inner_dims_pos = [0] inner_tiles = [16] into %{{.+}} : tensor<64xf32> -> tensor<4x16xf32>
 // CHECK:         linalg.generic
-// CHECK-SAME:      affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-SAME:      #[[MAP1]]
 // CHECK-SAME:      ins(%[[XP]], %[[BP]] : tensor<2x4x8x16xf32>, tensor<4x16xf32>)
 // CHECK-NOT:     linalg.pack
 func.func @bubble_broadcast(%x: tensor<16x64xf32>, %b: tensor<64xf32>) -> tensor<2x4x8x16xf32> {
@@ -50,7 +59,7 @@ func.func @bubble_broadcast(%x: tensor<16x64xf32>, %b: tensor<64xf32>) -> tensor
 // CHECK-LABEL: func.func @bubble_transposed(
 // CHECK-SAME:      %[[X:.+]]: tensor<64x16xf32>
 // CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [1, 0] inner_tiles = [8, 16] into %{{.+}} : tensor<64x16xf32> -> tensor<4x2x8x16xf32>
-// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
+// CHECK:         linalg.generic {indexing_maps = [#[[MAP2]], #[[MAP2]]]
 // CHECK-SAME:      ins(%[[XP]] : tensor<4x2x8x16xf32>)
 // CHECK-NOT:     linalg.pack
 func.func @bubble_transposed(%x: tensor<64x16xf32>) -> tensor<4x2x8x16xf32> {
@@ -71,7 +80,7 @@ func.func @bubble_transposed(%x: tensor<64x16xf32>) -> tensor<4x2x8x16xf32> {
 // CHECK:         %[[IP:.+]] = linalg.pack %[[INIT]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<16x64xf32> -> tensor<2x4x8x16xf32>
 // CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<16x64x32xf32> -> tensor<2x4x32x8x16xf32>
 // CHECK:         linalg.generic
-// CHECK-SAME:      affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// CHECK-SAME:      #[[MAP3]]
 // CHECK-SAME:      iterator_types = ["parallel", "parallel", "reduction", "parallel", "parallel"]
 // CHECK-SAME:      ins(%[[XP]] : tensor<2x4x32x8x16xf32>) outs(%[[IP]] : tensor<2x4x8x16xf32>)
 func.func @bubble_reduction(%x: tensor<16x64x32xf32>, %init: tensor<16x64xf32>) -> tensor<2x4x8x16xf32> {
@@ -128,7 +137,7 @@ func.func @no_bubble_two_results(%x: tensor<16x64xf32>) -> (tensor<2x4x8x16xf32>
 // CHECK:         %[[G:.+]] = linalg.generic
 // CHECK:         } -> tensor<16x64xf32>
 // CHECK:         %[[P:.+]] = linalg.pack %[[G]]
-// CHECK:         func.return %[[P]], %[[G]]
+// CHECK:         return %[[P]], %[[G]]
 func.func @no_bubble_two_uses(%x: tensor<16x64xf32>) -> (tensor<2x4x8x16xf32>, tensor<16x64xf32>) {
   %e = tensor.empty() : tensor<16x64xf32>
   %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<16x64xf32>) outs(%e : tensor<16x64xf32>) {
@@ -162,7 +171,7 @@ func.func @no_bubble_padding(%x: tensor<15x64xf32>) -> tensor<2x4x8x16xf32> {
 // Not propagated: a tiled loop also appears in a compound map result.
 // CHECK-LABEL: func.func @no_bubble_compound(
 // CHECK:         %[[G:.+]] = linalg.generic
-// CHECK-SAME:      affine_map<(d0, d1) -> ((d0 + d1))>
+// CHECK-SAME:      #[[MAP4]]
 // CHECK:         linalg.pack %[[G]]
 func.func @no_bubble_compound(%x: tensor<80xf32>) -> tensor<2x4x8x16xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
@@ -200,7 +209,7 @@ func.func @no_bubble_dominance(%x: tensor<16x64xf32>, %v: f32) -> tensor<2x4x8x1
 // CHECK:         %[[PAD:.+]] = tensor.pad %[[XP]] low[0, 0, 0] high[0, 4, 0]
 // CHECK:         } : tensor<2x60x8xf32> to tensor<2x64x8xf32>
 // CHECK-NOT:     linalg.pack
-// CHECK:         func.return %[[PAD]]
+// CHECK:         return %[[PAD]]
 func.func @bubble_pad(%x: tensor<16x60xf32>) -> tensor<2x64x8xf32> {
   %zero = arith.constant 0.0 : f32
   %pd = tensor.pad %x low[0, 0] high[0, 4] {
@@ -231,8 +240,8 @@ func.func @no_bubble_pad_tiled(%x: tensor<16x60xf32>) -> tensor<2x4x8x16xf32> {
 // CHECK-LABEL: func.func @bubble_collapse(
 // CHECK-SAME:      %[[X:.+]]: tensor<4x16x16xf32>
 // CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [1, 2] inner_tiles = [8, 16] into %{{.+}} : tensor<4x16x16xf32> -> tensor<4x2x1x8x16xf32>
-// CHECK:         %[[C:.+]] = tensor.collapse_shape %[[XP]] {{\[}}[0 : i64, 1 : i64], [2 : i64], [3 : i64], [4 : i64]] : tensor<4x2x1x8x16xf32> into tensor<8x1x8x16xf32>
-// CHECK:         func.return %[[C]]
+// CHECK:         %[[C:.+]] = tensor.collapse_shape %[[XP]] {{\[}}[0, 1], [2], [3], [4]] : tensor<4x2x1x8x16xf32> into tensor<8x1x8x16xf32>
+// CHECK:         return %[[C]]
 func.func @bubble_collapse(%x: tensor<4x16x16xf32>) -> tensor<8x1x8x16xf32> {
   %c = tensor.collapse_shape %x [[0, 1], [2]] : tensor<4x16x16xf32> into tensor<64x16xf32>
   %d = tensor.empty() : tensor<8x1x8x16xf32>
@@ -255,8 +264,8 @@ func.func @no_bubble_collapse(%x: tensor<16x4x16xf32>) -> tensor<8x1x8x16xf32> {
 // CHECK-LABEL: func.func @bubble_expand(
 // CHECK-SAME:      %[[X:.+]]: tensor<8x64xf32>
 // CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [1] inner_tiles = [8] into %{{.+}} : tensor<8x64xf32> -> tensor<8x8x8xf32>
-// CHECK:         %[[E:.+]] = tensor.expand_shape %[[XP]] {{\[}}[0 : i64], [1 : i64, 2 : i64], [3 : i64]] output_shape [8, 4, 2, 8] : tensor<8x8x8xf32> into tensor<8x4x2x8xf32>
-// CHECK:         func.return %[[E]]
+// CHECK:         %[[E:.+]] = tensor.expand_shape %[[XP]] {{\[}}[0], [1, 2], [3]] output_shape [8, 4, 2, 8] : tensor<8x8x8xf32> into tensor<8x4x2x8xf32>
+// CHECK:         return %[[E]]
 func.func @bubble_expand(%x: tensor<8x64xf32>) -> tensor<8x4x2x8xf32> {
   %x2 = tensor.expand_shape %x [[0], [1, 2]] output_shape [8, 4, 16] : tensor<8x64xf32> into tensor<8x4x16xf32>
   %d = tensor.empty() : tensor<8x4x2x8xf32>
@@ -282,7 +291,7 @@ func.func @no_bubble_expand(%x: tensor<8x64xf32>) -> tensor<8x2x16x2xf32> {
 // CHECK:         %[[G:.+]] = linalg.generic
 // CHECK-SAME:      ins(%[[X]] : tensor<2x4x8x16xf32>) outs(%{{.+}} : tensor<2x4x8x16xf32>)
 // CHECK:         %[[U:.+]] = linalg.unpack %[[G]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %[[INIT]]
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @push_elementwise(%x: tensor<2x4x8x16xf32>) -> tensor<16x64xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<16x64xf32>
@@ -301,7 +310,7 @@ func.func @push_elementwise(%x: tensor<2x4x8x16xf32>) -> tensor<16x64xf32> {
 // CHECK-SAME:      %[[X:[a-z0-9]+]]: tensor<2x4x8x16xf32>, %[[B:[a-z0-9]+]]: tensor<64xf32>
 // CHECK:         %[[BP:.+]] = linalg.pack %[[B]] inner_dims_pos = [0] inner_tiles = [16]
 // CHECK:         %[[G:.+]] = linalg.generic
-// CHECK-SAME:      affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-SAME:      #[[MAP1]]
 // CHECK-SAME:      ins(%[[X]], %[[BP]] : tensor<2x4x8x16xf32>, tensor<4x16xf32>)
 // CHECK:         linalg.unpack %[[G]] inner_dims_pos = [0, 1] inner_tiles = [8, 16]
 func.func @push_broadcast(%x: tensor<2x4x8x16xf32>, %b: tensor<64xf32>) -> tensor<16x64xf32> {
@@ -419,7 +428,7 @@ func.func @no_push_padding(%x: tensor<2x4x8x16xf32>) -> tensor<15x64xf32> {
 // CHECK:         %[[PAD:.+]] = tensor.pad %[[X]] low[0, 1, 0] high[0, 3, 0]
 // CHECK:         } : tensor<2x60x8xf32> to tensor<2x64x8xf32>
 // CHECK:         %[[U:.+]] = linalg.unpack %[[PAD]] inner_dims_pos = [0] inner_tiles = [8] into %{{.+}} : tensor<2x64x8xf32> -> tensor<16x64xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @push_pad(%x: tensor<2x60x8xf32>) -> tensor<16x64xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<16x60xf32>
@@ -449,9 +458,9 @@ func.func @no_push_pad_tiled(%x: tensor<2x60x8xf32>) -> tensor<20x60xf32> {
 // Push an unpack down through an expand_shape.
 // CHECK-LABEL: func.func @push_expand(
 // CHECK-SAME:      %[[X:.+]]: tensor<2x4x8x16xf32>
-// CHECK:         %[[E:.+]] = tensor.expand_shape %[[X]] {{\[}}[0 : i64, 1 : i64], [2 : i64], [3 : i64], [4 : i64]] output_shape [2, 1, 4, 8, 16]
+// CHECK:         %[[E:.+]] = tensor.expand_shape %[[X]] {{\[}}[0, 1], [2], [3], [4]] output_shape [2, 1, 4, 8, 16]
 // CHECK:         %[[U:.+]] = linalg.unpack %[[E]] inner_dims_pos = [1, 2] inner_tiles = [8, 16] into %{{.+}} : tensor<2x1x4x8x16xf32> -> tensor<2x8x64xf32>
-// CHECK:         func.return %[[U]]
+// CHECK:         return %[[U]]
 func.func @push_expand(%x: tensor<2x4x8x16xf32>) -> tensor<2x8x64xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<2x4x8x16xf32> -> tensor<16x64xf32>
@@ -476,7 +485,7 @@ func.func @no_push_expand(%x: tensor<2x4x8x16xf32>) -> tensor<4x4x64xf32> {
 // CHECK-LABEL: func.func @push_perm_with_reduction(
 // CHECK-SAME:      %[[X:.+]]: tensor<64x2x8xf32>
 // CHECK:         %[[ACC:.+]] = linalg.fill
-// CHECK:         %[[G:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>], iterator_types = ["reduction", "parallel", "parallel"]}
+// CHECK:         %[[G:.+]] = linalg.generic {indexing_maps = [#[[MAP5]], #[[MAP6]]], iterator_types = ["reduction", "parallel", "parallel"]}
 // CHECK-SAME:      ins(%[[X]] : tensor<64x2x8xf32>)
 // CHECK:         linalg.unpack %[[G]] inner_dims_pos = [0] inner_tiles = [8] into %[[ACC]] : tensor<2x8xf32> -> tensor<16xf32>
 func.func @push_perm_with_reduction(%x: tensor<64x2x8xf32>) -> tensor<16xf32> {
@@ -499,7 +508,7 @@ func.func @push_perm_with_reduction(%x: tensor<64x2x8xf32>) -> tensor<16xf32> {
 // CHECK-LABEL: func.func @bubble_compound_untiled(
 // CHECK-SAME:      %[[X:[a-z0-9]+]]: tensor<16x11xf32>, %[[W:[a-z0-9]+]]: tensor<4xf32>
 // CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [0] inner_tiles = [8] into %{{.+}} : tensor<16x11xf32> -> tensor<2x11x8xf32>
-// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, (d0 + d2), d3)>, affine_map<(d0, d1, d2, d3) -> (d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+// CHECK:         linalg.generic {indexing_maps = [#[[MAP7]], #[[MAP8]], #[[MAP9]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
 // CHECK-SAME:      ins(%[[XP]], %[[W]] : tensor<2x11x8xf32>, tensor<4xf32>)
 func.func @bubble_compound_untiled(%x: tensor<16x11xf32>, %w: tensor<4xf32>) -> tensor<8x2x8xf32> {
   %zero = arith.constant 0.0 : f32

@@ -13,7 +13,7 @@
 // CHECK-LABEL: func.func @mmt4d_f32(
 //  CHECK-SAME:     %[[L:.+]]: tensor<4x8x8x1xf32>, %[[R:.+]]: tensor<2x8x16x1xf32>, %[[A:.+]]: tensor<4x2x8x16xf32>)
 //  CHECK-NEXT:   %[[RES:.+]] = linalg.mmt4d ins(%[[L]], %[[R]] : tensor<4x8x8x1xf32>, tensor<2x8x16x1xf32>) outs(%[[A]] : tensor<4x2x8x16xf32>) -> tensor<4x2x8x16xf32>
-//  CHECK-NEXT:   func.return %[[RES]]
+//  CHECK-NEXT:   return %[[RES]]
 func.func @mmt4d_f32(%L : tensor<4x8x8x1xf32>, %R : tensor<2x8x16x1xf32>, %A : tensor<4x2x8x16xf32>) -> tensor<4x2x8x16xf32> {
   %0 = linalg.generic {indexing_maps = #mmt4d, iterator_types = #mmt4d_iters} ins(%L, %R : tensor<4x8x8x1xf32>, tensor<2x8x16x1xf32>) outs(%A : tensor<4x2x8x16xf32>) {
   ^bb0(%l: f32, %r: f32, %a: f32):

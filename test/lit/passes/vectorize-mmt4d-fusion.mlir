@@ -22,7 +22,7 @@
 // CHECK-NOT:     linalg.
 // CHECK-NOT:     bufferization.
 // CHECK-NOT:     memref.dealloc
-// CHECK:         func.return
+// CHECK:         return
 
 // NEVER-LABEL: func.func @absorbed
 // NEVER:         linalg.pack
@@ -87,7 +87,7 @@ func.func @absorbed(%a: memref<28x16xf32>, %b: memref<16x64xf32>, %out0: memref<
 // STAGE-NOT:     linalg.unpack
 // STAGE-DAG:     memref.dealloc %[[STAGE]]
 // STAGE-DAG:     memref.dealloc %[[ACC]]
-// STAGE:         func.return
+// STAGE:         return
 func.func @staged_with_partial_tile(%a: memref<30x16xf32>, %b: memref<16x96xf32>, %out0: memref<30x96xf32>) {
   %zero = arith.constant 0.000000e+00 : f32
   %r = memref.alloc() {alignment = 64 : i64} : memref<3x16x14x1xf32>

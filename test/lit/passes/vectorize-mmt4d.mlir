@@ -6,7 +6,7 @@
 
 // CHECK-LABEL: func.func @mmt4d
 // CHECK-SAME:    (%[[LHS:.+]]: memref<3x8x2x1xf32>, %[[RHS:.+]]: memref<5x8x32x1xf32>, %[[ACC:.+]]: memref<3x5x2x32xf32>)
-// CHECK:         %[[ROWS:.+]] = memref.collapse_shape %[[RHS]] {{\[}}[0 : i64], [1 : i64], [2 : i64, 3 : i64]] : memref<5x8x32x1xf32> into memref<5x8x32xf32>
+// CHECK:         %[[ROWS:.+]] = memref.collapse_shape %[[RHS]] {{\[}}[0], [1], [2, 3]] : memref<5x8x32x1xf32> into memref<5x8x32xf32>
 // CHECK-DAG:     %[[C0:.+]] = arith.constant 0 : index
 // CHECK-DAG:     %[[C1:.+]] = arith.constant 1 : index
 // CHECK-DAG:     %[[C16:.+]] = arith.constant 16 : index

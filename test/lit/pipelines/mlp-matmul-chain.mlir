@@ -19,7 +19,7 @@
 // CHECK:         %[[W3P:.+]] = linalg.pack %[[W3]] outer_dims_perm = [1, 0] inner_dims_pos = [1, 0] inner_tiles = [16, 16]
 // CHECK:         %[[Y:.+]] = linalg.mmt4d ins(%[[H2]], %[[W3P]]
 // CHECK:         %[[YU:.+]] = linalg.unpack %[[Y]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<2x1x8x16xf32> -> tensor<16x16xf32>
-// CHECK-NEXT:    func.return %[[YU]]
+// CHECK-NEXT:    return %[[YU]]
 func.func @chain(%x: tensor<16x32xf32>, %w1: tensor<32x32xf32>, %w2: tensor<32x32xf32>, %w3: tensor<32x16xf32>) -> tensor<16x16xf32> {
   %zero = arith.constant 0.0 : f32
   %e1 = tensor.empty() : tensor<16x32xf32>

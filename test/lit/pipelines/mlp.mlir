@@ -36,4 +36,4 @@
 // CHECK:         %[[Y:.+]] = linalg.mmt4d ins(%[[R2]], %[[W3]] : tensor<2x4x8x16xf32>, tensor<2x4x16x16xf32>)
 // CHECK-NOT:     linalg.pack
 // CHECK:         %[[YU:.+]] = linalg.unpack %[[Y]] inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %{{.+}} : tensor<2x2x8x16xf32> -> tensor<16x32xf32>
-// CHECK-NEXT:    func.return %[[YU]]
+// CHECK-NEXT:    return %[[YU]]

@@ -8,7 +8,7 @@
 // RUN: test -c /dev/null
 
 // CHECK: func.func @f() {
-// CHECK-NEXT: func.return
+// CHECK-NEXT: return
 func.func @f() {
   return
 }

@@ -8,7 +8,7 @@
 // RUN: pack-opt %t/in.mlir | filecheck %s
 
 // EMPTY: {{^ *0$}}
-// CHECK: builtin.module {
+// CHECK: module {
 // CHECK-LABEL: func.func @valid(
 // CHECK: linalg.pack %{{[^ ]+}} inner_dims_pos = [0] inner_tiles = [8]
 func.func @valid(%src: tensor<16x8xf32>, %dest: tensor<2x8x8xf32>) -> tensor<2x8x8xf32> {

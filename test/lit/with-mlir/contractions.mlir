@@ -5,8 +5,8 @@
 // input, custom and generic form, parses here and prints the same.
 // RUN: pack-opt %S/../dialect/contractions.mlir | iree-opt --mlir-print-local-scope | filecheck %s
 // RUN: pack-opt %S/../dialect/contractions.mlir --print-op-generic | iree-opt --mlir-print-local-scope | filecheck %s
-// RUN: iree-opt %S/../dialect/contractions.mlir | pack-opt | filecheck %s
-// RUN: iree-opt %S/../dialect/contractions.mlir --mlir-print-op-generic | pack-opt | filecheck %s
+// RUN: iree-opt %S/../dialect/contractions.mlir | pack-opt --mlir-print-local-scope | filecheck %s
+// RUN: iree-opt %S/../dialect/contractions.mlir --mlir-print-op-generic | pack-opt --mlir-print-local-scope | filecheck %s
 
 // CHECK-LABEL: func.func @matmul_f32(
 // CHECK: linalg.matmul ins(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} : tensor<64x48xf32>, tensor<48x32xf32>) outs(%{{[a-z0-9_]+}} : tensor<64x32xf32>) -> tensor<64x32xf32>

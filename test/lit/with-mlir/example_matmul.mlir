@@ -5,8 +5,8 @@
 // input, custom and generic form, parses here and prints the same.
 // RUN: pack-opt %examples/matmul.mlir | iree-opt --mlir-print-local-scope | filecheck %s
 // RUN: pack-opt %examples/matmul.mlir --print-op-generic | iree-opt --mlir-print-local-scope | filecheck %s
-// RUN: iree-opt %examples/matmul.mlir | pack-opt | filecheck %s
-// RUN: iree-opt %examples/matmul.mlir --mlir-print-op-generic | pack-opt | filecheck %s
+// RUN: iree-opt %examples/matmul.mlir | pack-opt --mlir-print-local-scope | filecheck %s
+// RUN: iree-opt %examples/matmul.mlir --mlir-print-op-generic | pack-opt --mlir-print-local-scope | filecheck %s
 
 // CHECK-LABEL: func.func @matmul(
 // CHECK: arith.constant 0.000000e+00 : f32

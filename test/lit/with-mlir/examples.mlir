@@ -3,15 +3,15 @@
 // and verifies in upstream MLIR (iree-opt), and upstream's printing of it
 // parses back here. The CHECK lines pin the op each example is about.
 // RUN: pack-opt %examples/batch_matmul.mlir | iree-opt | filecheck %s --check-prefix=BMM
-// RUN: pack-opt %examples/batch_matmul.mlir --print-op-generic | iree-opt | pack-opt | filecheck %s --check-prefix=BMM
+// RUN: pack-opt %examples/batch_matmul.mlir --print-op-generic | iree-opt | pack-opt --mlir-print-local-scope | filecheck %s --check-prefix=BMM
 // RUN: pack-opt %examples/matmul_transposed.mlir | iree-opt | filecheck %s --check-prefix=TT
-// RUN: pack-opt %examples/matmul_transposed.mlir --print-op-generic | iree-opt | pack-opt | filecheck %s --check-prefix=TT
+// RUN: pack-opt %examples/matmul_transposed.mlir --print-op-generic | iree-opt | pack-opt --mlir-print-local-scope | filecheck %s --check-prefix=TT
 // RUN: pack-opt %examples/matmul_i8.mlir | iree-opt | filecheck %s --check-prefix=I8
-// RUN: pack-opt %examples/matmul_i8.mlir --print-op-generic | iree-opt | pack-opt | filecheck %s --check-prefix=I8
+// RUN: pack-opt %examples/matmul_i8.mlir --print-op-generic | iree-opt | pack-opt --mlir-print-local-scope | filecheck %s --check-prefix=I8
 // RUN: pack-opt %examples/conv_nhwc.mlir | iree-opt | filecheck %s --check-prefix=CONV
-// RUN: pack-opt %examples/conv_nhwc.mlir --print-op-generic | iree-opt | pack-opt | filecheck %s --check-prefix=CONV
+// RUN: pack-opt %examples/conv_nhwc.mlir --print-op-generic | iree-opt | pack-opt --mlir-print-local-scope | filecheck %s --check-prefix=CONV
 // RUN: pack-opt %examples/softmax.mlir | iree-opt | filecheck %s --check-prefix=SOFTMAX
-// RUN: pack-opt %examples/softmax.mlir --print-op-generic | iree-opt | pack-opt | filecheck %s --check-prefix=SOFTMAX
+// RUN: pack-opt %examples/softmax.mlir --print-op-generic | iree-opt | pack-opt --mlir-print-local-scope | filecheck %s --check-prefix=SOFTMAX
 // RUN: pack-opt %examples/mlp.mlir | iree-opt | filecheck %s --check-prefix=MLP
 
 // BMM-LABEL: func.func @batch_matmul(

@@ -7,8 +7,8 @@
 // generic form, parses here and prints the same.
 // RUN: pack-opt %S/../dialect/generalize.mlir -p linalg-generalize-named-ops | iree-opt --mlir-print-local-scope | filecheck %s
 // RUN: pack-opt %S/../dialect/generalize.mlir -p linalg-generalize-named-ops --print-op-generic | iree-opt --mlir-print-local-scope | filecheck %s
-// RUN: pack-opt %S/../dialect/generalize.mlir -p linalg-generalize-named-ops | iree-opt | pack-opt | filecheck %s
-// RUN: pack-opt %S/../dialect/generalize.mlir -p linalg-generalize-named-ops | iree-opt --mlir-print-op-generic | pack-opt | filecheck %s
+// RUN: pack-opt %S/../dialect/generalize.mlir -p linalg-generalize-named-ops | iree-opt | pack-opt --mlir-print-local-scope | filecheck %s
+// RUN: pack-opt %S/../dialect/generalize.mlir -p linalg-generalize-named-ops | iree-opt --mlir-print-op-generic | pack-opt --mlir-print-local-scope | filecheck %s
 // RUN: pack-opt %S/../dialect/generalize.mlir | iree-opt --linalg-generalize-named-ops --mlir-print-local-scope | filecheck %s
 
 // CHECK-LABEL: func.func @matmul_i8_i32(

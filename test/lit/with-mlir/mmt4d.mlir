@@ -5,8 +5,8 @@
 // input, custom and generic form, parses here and prints the same.
 // RUN: pack-opt %S/../dialect/mmt4d.mlir | iree-opt --mlir-print-local-scope | filecheck %s
 // RUN: pack-opt %S/../dialect/mmt4d.mlir --print-op-generic | iree-opt --mlir-print-local-scope | filecheck %s
-// RUN: iree-opt %S/../dialect/mmt4d.mlir | pack-opt | filecheck %s
-// RUN: iree-opt %S/../dialect/mmt4d.mlir --mlir-print-op-generic | pack-opt | filecheck %s
+// RUN: iree-opt %S/../dialect/mmt4d.mlir | pack-opt --mlir-print-local-scope | filecheck %s
+// RUN: iree-opt %S/../dialect/mmt4d.mlir --mlir-print-op-generic | pack-opt --mlir-print-local-scope | filecheck %s
 
 // CHECK-LABEL: func.func @mmt4d_f32(
 // CHECK: linalg.mmt4d ins(%{{[a-z0-9_]+}}, %{{[a-z0-9_]+}} : tensor<10x32x8x1xf32>, tensor<80x32x4x1xf32>) outs(%{{[a-z0-9_]+}} : tensor<10x80x8x4xf32>) -> tensor<10x80x8x4xf32>

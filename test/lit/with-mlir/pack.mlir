@@ -6,8 +6,8 @@
 // input, custom and generic form, parses here and prints the same.
 // RUN: pack-opt %S/../dialect/pack.mlir | iree-opt --mlir-print-local-scope | filecheck %s
 // RUN: pack-opt %S/../dialect/pack.mlir --print-op-generic | iree-opt --mlir-print-local-scope | filecheck %s
-// RUN: iree-opt %S/../dialect/pack.mlir | pack-opt | filecheck %s
-// RUN: iree-opt %S/../dialect/pack.mlir --mlir-print-op-generic | pack-opt | filecheck %s
+// RUN: iree-opt %S/../dialect/pack.mlir | pack-opt --mlir-print-local-scope | filecheck %s
+// RUN: iree-opt %S/../dialect/pack.mlir --mlir-print-op-generic | pack-opt --mlir-print-local-scope | filecheck %s
 
 // CHECK-LABEL: func.func @pack_all_clauses(
 // CHECK: linalg.pack %{{[a-z0-9_]+}} padding_value(%{{[a-z0-9_]+}} : f32) outer_dims_perm = [1, 0] inner_dims_pos = [0, 1] inner_tiles = [8, %{{[a-z0-9_]+}}] into %{{[a-z0-9_]+}} : tensor<128x256xf32> -> tensor<32x16x8x?xf32>

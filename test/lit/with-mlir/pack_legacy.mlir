@@ -5,8 +5,8 @@
 // generic form, parses here and prints the same.
 // RUN: pack-opt %S/../dialect/pack_legacy.mlir | iree-opt --mlir-print-local-scope | filecheck %s
 // RUN: pack-opt %S/../dialect/pack_legacy.mlir --print-op-generic | iree-opt --mlir-print-local-scope | filecheck %s
-// RUN: pack-opt %S/../dialect/pack_legacy.mlir | iree-opt | pack-opt | filecheck %s
-// RUN: pack-opt %S/../dialect/pack_legacy.mlir | iree-opt --mlir-print-op-generic | pack-opt | filecheck %s
+// RUN: pack-opt %S/../dialect/pack_legacy.mlir | iree-opt | pack-opt --mlir-print-local-scope | filecheck %s
+// RUN: pack-opt %S/../dialect/pack_legacy.mlir | iree-opt --mlir-print-op-generic | pack-opt --mlir-print-local-scope | filecheck %s
 
 // CHECK-LABEL: func.func @legacy_custom(
 // CHECK: linalg.pack %{{[a-z0-9_]+}} padding_value(%{{[a-z0-9_]+}} : f32) outer_dims_perm = [1, 0] inner_dims_pos = [0, 1] inner_tiles = [8, 8] into %{{[a-z0-9_]+}} : tensor<129x47xf32> -> tensor<6x17x8x8xf32>
