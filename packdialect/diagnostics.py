@@ -2,13 +2,16 @@
 
 - `ToolError`: a user-facing error printed as `file:line:col: error: message`
   (or `prog: error: message` without a location), exit status 1.
+- `OpError(op, message)`: what a pass raises when it cannot go on because
+  of an op: reported at the op's location, like a verifier error.
 - `Refused`: what a core function (`pack_matmul_greedily`,
   `plan_kernel`, `analyze`, ...) returns instead of its result when it
   leaves an op alone; `reason` is one sentence.
 - `remark(op, message)`: the one channel through which patterns and passes
   report (with `report=true`): `file:line:col: remark: message` on stderr,
   at the op's location (or its closest located ancestor's), as mlir-opt
-  prints `emitRemark`.
+  prints `emitRemark`. Inside `capture_diagnostics()` (pack-opt's
+  `--verify-diagnostics`) they are collected as `Diagnostic`s instead.
 - `run_tool`: runs a command-line tool's body and turns every error into one
   line and an exit status, never a traceback.
 """
@@ -17,12 +20,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from xdsl.dialects.builtin import FileLineColLoc
 from xdsl.ir import Operation
-from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    PassFailedException,
+)
 
 UNKNOWN_LOCATION = "<unknown>"
 """The location printed for an op that has none (nor any located ancestor)."""
@@ -38,6 +47,43 @@ class Refused:
         return self.reason
 
 
+@dataclass(frozen=True)
+class Diagnostic:
+    """One diagnostic: `severity` is error, warning, remark or note."""
+
+    severity: str
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location or UNKNOWN_LOCATION}: {self.severity}: {self.message}"
+
+
+_collector: ContextVar[list[Diagnostic] | None] = ContextVar(
+    "packdialect_diagnostics", default=None
+)
+
+
+@contextmanager
+def capture_diagnostics() -> Iterator[list[Diagnostic]]:
+    """Collect the remarks reported inside the block instead of printing them."""
+    collected: list[Diagnostic] = []
+    token = _collector.set(collected)
+    try:
+        yield collected
+    finally:
+        _collector.reset(token)
+
+
+def report(diagnostic: Diagnostic) -> None:
+    """Print `diagnostic` on stderr, or collect it inside `capture_diagnostics`."""
+    collected = _collector.get()
+    if collected is not None:
+        collected.append(diagnostic)
+        return
+    print(diagnostic, file=sys.stderr)
+
+
 def remark(op: Operation | None, message: str) -> None:
     """Report `message` at `op` as `file:line:col: remark: message` (stderr)."""
     remark_at(location_of(op, UNKNOWN_LOCATION), message)
@@ -45,7 +91,15 @@ def remark(op: Operation | None, message: str) -> None:
 
 def remark_at(location: str, message: str) -> None:
     """Report `message` at a `file:line:col` (for an op about to be replaced)."""
-    print(f"{location or UNKNOWN_LOCATION}: remark: {message}", file=sys.stderr)
+    report(Diagnostic("remark", location or UNKNOWN_LOCATION, message))
+
+
+class OpError(PassFailedException):
+    """A pass cannot handle an op: reported as `file:line:col: error:` at it."""
+
+    def __init__(self, op: Operation | None, message: str) -> None:
+        super().__init__(message)
+        self.location = location_of(op)
 
 
 @dataclass

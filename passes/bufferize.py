@@ -68,6 +68,7 @@ from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
 from packdialect.analysis.layout import is_identity_layout
+from packdialect.diagnostics import OpError
 from packdialect.ir.attributes import OUTPUTS_ATTR
 from packdialect.ir.ops import RelayoutOp
 
@@ -82,8 +83,9 @@ def memref_type(tensor_type: Attribute, where: Operation | None = None) -> MemRe
         )
     if not tensor_type.has_static_shape():
         name = f" in '{where.name}'" if where is not None else ""
-        raise PassFailedException(
-            f"bufferize: only static shapes are supported, got {tensor_type}{name}"
+        raise OpError(
+            where,
+            f"bufferize: only static shapes are supported, got {tensor_type}{name}",
         )
     return MemRefType(tensor_type.get_element_type(), tensor_type.get_shape())
 
@@ -164,10 +166,12 @@ def _is_tensor(value_type: Attribute) -> bool:
     return isinstance(value_type, TensorType)
 
 
-def bufferized_signature(fn_type: FunctionType) -> tuple[FunctionType, int]:
+def bufferized_signature(
+    fn_type: FunctionType, where: Operation | None = None
+) -> tuple[FunctionType, int]:
     """(memref signature with out-parameters, number of out-parameters)."""
-    inputs = [memref_type(t) if _is_tensor(t) else t for t in fn_type.inputs]
-    outs = [memref_type(t) for t in fn_type.outputs if _is_tensor(t)]
+    inputs = [memref_type(t, where) if _is_tensor(t) else t for t in fn_type.inputs]
+    outs = [memref_type(t, where) for t in fn_type.outputs if _is_tensor(t)]
     scalars = [t for t in fn_type.outputs if not _is_tensor(t)]
     return FunctionType.from_lists([*inputs, *outs], scalars), len(outs)
 
@@ -379,13 +383,9 @@ class FunctionBufferizer:
         if isinstance(op, arith.ConstantOp) and _is_tensor(op.result.type):
             return self._constant(op)
         if any(_is_tensor(v.type) for v in (*op.operands, *op.results)):
-            raise PassFailedException(
-                f"bufferize: '{op.name}' on tensors is not supported"
-            )
+            raise OpError(op, f"bufferize: '{op.name}' on tensors is not supported")
         if any(_is_tensor(v.type) for inner in op.walk() for v in inner.operands):
-            raise PassFailedException(
-                f"bufferize: '{op.name}' uses tensors inside its regions"
-            )
+            raise OpError(op, f"bufferize: '{op.name}' uses tensors inside its regions")
         return None
 
     def _constant(self, op: arith.ConstantOp) -> None:
@@ -422,9 +422,7 @@ class FunctionBufferizer:
             inputs, outputs = list(op.inputs), list(op.outputs)
         if any(isinstance(v.type, MemRefType) for v in outputs):
             if op.results:
-                raise PassFailedException(
-                    f"bufferize: '{op.name}' mixes memrefs and tensors"
-                )
+                raise OpError(op, f"bufferize: '{op.name}' mixes memrefs and tensors")
             return None
         dests = [
             self._destination(b, op, init, _reads_init(op, i))
@@ -512,8 +510,9 @@ class FunctionBufferizer:
     ) -> SSAValue:
         """A static `memref.subview` of `buf`."""
         if not all(isinstance(x, int) for x in (*offsets, *sizes, *strides)):
-            raise PassFailedException(
-                f"bufferize: '{op.name}' with dynamic offsets/sizes is not supported"
+            raise OpError(
+                op,
+                f"bufferize: '{op.name}' with dynamic offsets/sizes is not supported",
             )
         buf_type = buf.type
         assert isinstance(buf_type, MemRefType)
@@ -547,8 +546,10 @@ class FunctionBufferizer:
             view_type, [0] * len(sizes), list(sizes), [1] * len(sizes), reduce_rank=True
         )
         if list(reduced.get_shape()) != list(result_type.get_shape()):
-            raise PassFailedException(
-                f"bufferize: cannot rank-reduce {view_type} to {result_type} in '{op.name}'"
+            raise OpError(
+                op,
+                f"bufferize: cannot rank-reduce {view_type} to {result_type} "
+                f"in '{op.name}'",
             )
         new = b.insert(
             memref.SubviewOp.get(
@@ -611,7 +612,7 @@ class FunctionBufferizer:
         assert isinstance(source_type, TensorType)
         index_owner = op.index.owner
         if not isinstance(index_owner, arith.ConstantOp):
-            raise PassFailedException("bufferize: tensor.dim needs a constant index")
+            raise OpError(op, "bufferize: tensor.dim needs a constant index")
         value = index_owner.value
         assert isinstance(value, IntegerAttr)
         size = source_type.get_shape()[value.value.data]
@@ -651,7 +652,7 @@ class FunctionBufferizer:
         b = Builder(InsertPoint.before(op))
         callee = op.callee.root_reference.data
         if callee not in self.signatures:
-            raise PassFailedException(f"bufferize: call to unknown function @{callee}")
+            raise OpError(op, f"bufferize: call to unknown function @{callee}")
         args = [self._buffer(v) if _is_tensor(v.type) else v for v in op.arguments]
         outs: list[_Buffer] = []
         for result in op.results:
@@ -712,8 +713,10 @@ class FunctionBufferizer:
 def _static_slice(op: tensor.ExtractSliceOp | tensor.InsertSliceOp):
     """Static (offsets, sizes, strides) of a slice op."""
     if op.offsets or op.sizes or op.strides:
-        raise PassFailedException(
-            f"bufferize: '{op.name}' with dynamic offsets, sizes or strides is not supported"
+        raise OpError(
+            op,
+            f"bufferize: '{op.name}' with dynamic offsets, sizes or strides is not "
+            "supported",
         )
     return (
         list(op.static_offsets.get_values()),
@@ -725,23 +728,24 @@ def _static_slice(op: tensor.ExtractSliceOp | tensor.InsertSliceOp):
 def _pad_scalar(op: tensor.PadOp, b: Builder) -> SSAValue:
     """The padding value of a tensor.pad (hoisting a constant defined inside)."""
     if op.low or op.high:
-        raise PassFailedException(
-            "bufferize: tensor.pad with dynamic padding is not supported"
-        )
+        raise OpError(op, "bufferize: tensor.pad with dynamic padding is not supported")
     yield_op = op.region.block.last_op
     assert yield_op is not None
     value = yield_op.operands[0]
     owner = value.owner
     if isinstance(owner, Operation) and owner.parent_op() is op:
         if not isinstance(owner, arith.ConstantOp):
-            raise PassFailedException(
+            raise OpError(
+                op,
                 "bufferize: tensor.pad needs a padding value that does not depend "
-                "on the position"
+                "on the position",
             )
         return b.insert(owner.clone()).results[0]
     if value in op.region.block.args:
-        raise PassFailedException(
-            "bufferize: tensor.pad needs a padding value that does not depend on the position"
+        raise OpError(
+            op,
+            "bufferize: tensor.pad needs a padding value that does not depend on the "
+            "position",
         )
     return value
 
@@ -767,7 +771,7 @@ def bufferize_module(module: ModuleOp) -> None:
     """Bufferize every function of `module` (signatures first, then bodies)."""
     functions = [op for op in module.body.block.ops if isinstance(op, func.FuncOp)]
     signatures = {
-        fn.sym_name.data: bufferized_signature(fn.function_type) for fn in functions
+        fn.sym_name.data: bufferized_signature(fn.function_type, fn) for fn in functions
     }
     globals_ = _Globals(module)
     for fn in functions:
@@ -780,8 +784,10 @@ def bufferize_module(module: ModuleOp) -> None:
                 fn.attributes[OUTPUTS_ATTR] = IntegerAttr(num_outs, i64)
             continue
         if len(fn.body.blocks) != 1:
-            raise PassFailedException(
-                f"bufferize: @{fn.sym_name.data} has several blocks; only one is supported"
+            raise OpError(
+                fn,
+                f"bufferize: @{fn.sym_name.data} has several blocks; only one is "
+                "supported",
             )
         FunctionBufferizer(fn, globals_, signatures).run()
 

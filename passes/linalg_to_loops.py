@@ -48,10 +48,9 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 from xdsl.rewriter import InsertPoint
-from xdsl.utils.exceptions import PassFailedException
 
 from packdialect.analysis.contraction import static_loop_sizes
-from packdialect.diagnostics import Refused
+from packdialect.diagnostics import OpError, Refused
 from passes.utils.loops import IndexConstants, build_nest, indices_for_map
 
 PARALLEL = "parallel"
@@ -127,9 +126,10 @@ def loop_extents(view: Structured, op: Operation) -> list[int]:
     sizes = static_loop_sizes(view.operands, view.maps)
     for loop, size in enumerate(sizes):
         if size is None:
-            raise PassFailedException(
+            raise OpError(
+                op,
                 f"linalg-to-loops: the extent of loop d{loop} of '{op.name}' is not "
-                "static (dynamic shapes are not supported)"
+                "static (dynamic shapes are not supported)",
             )
     return [s for s in sizes if s is not None]
 

@@ -66,7 +66,7 @@ from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
 from packdialect.analysis.layout import Relayout, memref_strides, relayout_facts
-from packdialect.diagnostics import Refused
+from packdialect.diagnostics import OpError, Refused
 from packdialect.ir.ops import PackOp, RelayoutOp, UnpackOp
 from passes.utils.loops import (
     IndexConstants,
@@ -363,7 +363,7 @@ def _static_facts(op: RelayoutOp) -> Relayout:
     """The static facts of `op`; PassFailedException when it has none."""
     facts = relayout_facts(op)
     if isinstance(facts, Refused):
-        raise PassFailedException(f"lower-packs: {facts.reason}")
+        raise OpError(op, f"lower-packs: {facts.reason}")
     return facts
 
 
@@ -450,8 +450,8 @@ def lower_pack_to_tensor_ops(op: PackOp, rewriter: PatternRewriter) -> None:
     ]
     if facts.needs_padding:
         if op.padding_value is None:
-            raise PassFailedException(
-                "lower-packs: linalg.pack needs a padding_value for partial tiles"
+            raise OpError(
+                op, "lower-packs: linalg.pack needs a padding_value for partial tiles"
             )
         high = [p - s for p, s in zip(padded_shape, facts.shape, strict=True)]
         pad = b.insert(

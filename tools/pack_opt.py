@@ -1,10 +1,17 @@
 """`pack-opt`: the opt-style driver (xDSL's opt main with packdialect inside).
 
     pack-opt FILE [-p PIPELINE] [-t TARGET] [-o OUT] [--split-input-file]
-             [--verify-diagnostics] [--print-between-passes] ...
+             [--verify-diagnostics | --print-diagnostics]
+             [--mlir-print-local-scope] [--print-op-generic] ...
 
 Every error a user can cause is printed as `file:line:col: error: message`
 (or `pack-opt: error: ...` when there is no location) with a non-zero exit.
+The output prints as mlir-opt prints (packdialect/ir/printer.py).
+`--verify-diagnostics` means what it means in mlir-opt: the `expected-error`
+/ `-warning` / `-remark` / `-note` annotations of each chunk must match the
+diagnostics it produces, else exit 1 naming both (tools/verify_diagnostics.py);
+`--print-diagnostics` (xDSL's `--verify-diagnostics`) prints each chunk's
+error in place of its output and exits 0, for FileCheck.
 """
 
 from __future__ import annotations
@@ -19,9 +26,16 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from packdialect.diagnostics import ToolError, diagnostic_error, run_tool
+from packdialect.diagnostics import (
+    Diagnostic,
+    ToolError,
+    capture_diagnostics,
+    diagnostic_error,
+    run_tool,
+)
 from packdialect.ir.context import register_dialects
 from packdialect.ir.parse import parse_source, verify_located
+from tools.verify_diagnostics import expectations, verify
 
 SPLIT_MARKER = "// -----"
 # Like MLIR, a marker only splits where it starts its line, so that a check line
@@ -43,6 +57,18 @@ class PackOptMain(xDSLOptMain):
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
+        for action in arg_parser._actions:
+            if action.dest == "verify_diagnostics":
+                action.help = (
+                    "check the expected-error/warning/remark/note annotations of "
+                    "each chunk against its diagnostics (as mlir-opt); exit 1 on "
+                    "any mismatch"
+                )
+        arg_parser.add_argument(
+            "--print-diagnostics",
+            action="store_true",
+            help="print each chunk's error in place of its output and go on",
+        )
         arg_parser.add_argument(
             "--mlir-print-local-scope",
             action="store_true",
@@ -121,22 +147,46 @@ class PackOptMain(xDSLOptMain):
         except DiagnosticException as err:
             raise diagnostic_error(err, self.input_name()) from None
 
-    def run(self) -> None:  # type: ignore[override]
-        """Process every chunk; write the output only when all succeeded."""
+    def run(self) -> int:  # type: ignore[override]
+        """Process every chunk; write the output only when all succeeded.
+
+        `--verify-diagnostics` checks each chunk's diagnostics against its
+        `expected-*` annotations (tools/verify_diagnostics.py) and exits 1 on
+        any mismatch; `--print-diagnostics` prints each chunk's error in
+        place of its output and goes on (for FileCheck).
+        """
         out = StringIO()
-        failed = False
+        problems: list[str] = []
         for i, (text, offset) in enumerate(self.chunks(self.read_input())):
             if i:
                 out.write(SPLIT_MARKER + "\n")
+            if self.args.verify_diagnostics:
+                printed, found = self.verify_chunk(text, offset)
+                out.write(printed)
+                problems += found
+                continue
             try:
                 out.write(self.process_chunk(text, offset))
             except ToolError as err:
-                if not self.args.verify_diagnostics:
+                if not self.args.print_diagnostics:
                     raise
                 out.write(f"{err}\n")
-                failed = True
-        del failed
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
+            return 1
         self.write_output(out.getvalue())
+        return 0
+
+    def verify_chunk(self, text: str, offset: int) -> tuple[str, list[str]]:
+        """(the chunk's output, its annotation mismatches)."""
+        expected = expectations(text, self.input_name(), offset)
+        printed = ""
+        with capture_diagnostics() as produced:
+            try:
+                printed = self.process_chunk(text, offset)
+            except ToolError as err:
+                produced.append(Diagnostic("error", err.location, err.message))
+        return printed, verify(expected, produced)
 
     def write_output(self, text: str) -> None:
         """Write to -o or stdout.

@@ -1,6 +1,7 @@
 // RUN: pack-opt %s --split-input-file | filecheck %s
-// RUN: pack-opt %s --split-input-file --verify-diagnostics -p 'canonicalize' | filecheck %s --check-prefix=DCE
-// RUN: pack-opt %S/Inputs/arith-casts-invalid.mlir --split-input-file --verify-diagnostics | filecheck %S/Inputs/arith-casts-invalid.mlir
+// RUN: pack-opt %s --split-input-file -p 'canonicalize' | filecheck %s --check-prefix=DCE
+// RUN: pack-opt %S/Inputs/arith-casts-invalid.mlir --split-input-file --print-diagnostics | filecheck %S/Inputs/arith-casts-invalid.mlir
+// RUN: pack-opt %S/Inputs/arith-casts-invalid.mlir --split-input-file --verify-diagnostics
 
 // Integer casts take vectors and tensors, as upstream's do.
 

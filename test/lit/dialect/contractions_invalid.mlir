@@ -2,7 +2,8 @@
 // upstream's wording and order. The `expected-error` lines are for upstream:
 // test/lit/with-mlir/contractions_invalid.mlir runs this file through
 // `iree-opt --verify-diagnostics`.
-// RUN: pack-opt %s --split-input-file --verify-diagnostics | filecheck %s
+// RUN: pack-opt %s --split-input-file --verify-diagnostics
+// RUN: pack-opt %s --split-input-file --print-diagnostics | filecheck %s
 
 // Shape mismatch on the reduction dim.
 func.func @matmul_k_mismatch(%a: tensor<4x8xf32>, %b: tensor<7x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {

@@ -2,7 +2,8 @@
 // wording, location (the op name) and order. The `expected-error` lines are
 // for upstream MLIR: test/lit/with-mlir/pack_invalid.mlir runs this file
 // through `iree-opt --verify-diagnostics`, so both tools must agree.
-// RUN: pack-opt %s --split-input-file --verify-diagnostics | filecheck %s
+// RUN: pack-opt %s --split-input-file --verify-diagnostics
+// RUN: pack-opt %s --split-input-file --print-diagnostics | filecheck %s
 
 // 1. invalid zero tile factor
 func.func @zero_tile(%src: tensor<8x8xf32>, %dest: tensor<?x8x0x1xf32>) -> tensor<?x8x0x1xf32> {

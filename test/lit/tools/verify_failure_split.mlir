@@ -1,7 +1,8 @@
 // The first failing chunk ends the run (non-zero exit, absolute line); with
 // --verify-diagnostics every chunk is reported and valid chunks are printed.
 // RUN: not pack-opt %s --split-input-file 2>&1 | filecheck %s --check-prefix=FIRST
-// RUN: pack-opt %s --split-input-file --verify-diagnostics | filecheck %s
+// RUN: pack-opt %s --split-input-file --verify-diagnostics
+// RUN: pack-opt %s --split-input-file --print-diagnostics | filecheck %s
 
 // CHECK-LABEL: func.func @valid(
 // CHECK: linalg.matmul
@@ -14,8 +15,9 @@ func.func @valid(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x16xf32>
 
 // An xDSL op's verifier message gets the op name and the location too.
 func.func @xdsl_op(%a: tensor<4xf32>) -> tensor<4x2xf32> {
-  // FIRST: verify_failure_split.mlir:[[# @LINE + 3]]:8: error: 'tensor.cast'
+  // FIRST: verify_failure_split.mlir:[[# @LINE + 4]]:8: error: 'tensor.cast'
   // FIRST-NOT: error:
+  // expected-error @+2 {{'tensor.cast'}}
   // CHECK: verify_failure_split.mlir:[[# @LINE + 1]]:8: error: 'tensor.cast'
   %0 = tensor.cast %a : tensor<4xf32> to tensor<4x2xf32>
   return %0 : tensor<4x2xf32>
@@ -24,6 +26,7 @@ func.func @xdsl_op(%a: tensor<4xf32>) -> tensor<4x2xf32> {
 // -----
 
 func.func @matmul_shapes(%a: tensor<4x8xf32>, %b: tensor<7x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-error @+2 {{'linalg.matmul' op inferred input/output operand #1 has shape's dimension #0 to be 8, but found 7}}
   // CHECK: verify_failure_split.mlir:[[# @LINE + 1]]:8: error: 'linalg.matmul' op inferred input/output operand #1 has shape's dimension #0 to be 8, but found 7
   %0 = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<7x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
