@@ -64,7 +64,14 @@ def map_tensors(
     """A generic applying scalar function `fn` element-wise, with broadcasting."""
     for v in operands:
         if not (isinstance(v, Value) or is_number(v)):
-            raise build_error(f"{what}: cannot use a {type(v).__name__} as an operand")
+            raise build_error(
+                f"{what}: cannot use a {type(v).__name__} as an operand"
+                + (
+                    "; wrap it with pd.constant(...)"
+                    if isinstance(v, np.ndarray)
+                    else ""
+                )
+            )
     tensors = [v for v in operands if isinstance(v, Tensor)]
     shape = broadcast_shape(tensors, what)
     init = empty(shape, out_dtype, what)

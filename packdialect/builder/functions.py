@@ -126,11 +126,11 @@ class ModuleBuild:
         self.building.add(fn)
         placeholder = func.ReturnOp()
         block.add_op(placeholder)
-        scope = Scope(block, module=self, owner=fn.name, anchor=placeholder)
+        scope = Scope(block, module=self, anchor=placeholder)
         try:
             with outside_macros(), entered(scope):
                 returned = fn.python(*[wrap(arg, scope) for arg in block.args])
-                results = _returned(returned, fn.name)
+                results = _returned(returned, fn)
         finally:
             self.building.discard(fn)
         func_op.function_type = FunctionType.from_lists(
@@ -144,17 +144,19 @@ class ModuleBuild:
         return func_op
 
 
-def _returned(value: Any, name: str) -> list[SSAValue]:
+def _returned(value: Any, fn: Function) -> list[SSAValue]:
+    """The SSA values a function's Python body returned (located at its def)."""
     values = list(value) if isinstance(value, tuple | list) else [value]
     if value is None:
         values = []
     for v in values:
         if not isinstance(v, Value):
-            raise build_error(
-                f"@{name} must return builder values (tensors or scalars), got "
-                f"{type(v).__name__}"
+            raise BuildError(
+                f"@{fn.name} must return builder values (tensors or scalars), got "
+                f"{type(v).__name__}",
+                fn.def_location,
             )
-    return [check_visible(v, f"return from @{name}") for v in values]
+    return [check_visible(v, f"return from @{fn.name}") for v in values]
 
 
 class Function:
@@ -180,6 +182,11 @@ class Function:
         if self._params is None:
             self._params = annotated_params(self._origin, f"@{self.name}")
         return self._params
+
+    @property
+    def def_location(self) -> str:
+        """`file:line` of the Python `def` (of its first decorator)."""
+        return _def_location(self._origin)
 
     def location_attr(self) -> FileLineColLoc:
         """The MLIR location of the Python `def`."""

@@ -63,7 +63,6 @@ def constant(value: Any, dtype: Any = None) -> Value:
     `dtype=pd.f32` or an f32 array for f32 weights). bf16 values are rounded.
     """
     what = "pd.constant"
-    tensor_scope(what)
     array = np.asarray(value)
     target = (
         _dtype_arg(dtype, what) if dtype is not None else dtype_from_numpy(array.dtype)
@@ -72,6 +71,7 @@ def constant(value: Any, dtype: Any = None) -> Value:
         raise build_error(f"{what}: no element type for numpy dtype {array.dtype}")
     if array.ndim == 0:
         return scalars.constant(array.item(), target, what)
+    tensor_scope(what)
     if target == i1 or array.size == 0:
         raise build_error(
             f"{what}: cannot hold {array.dtype} {array.shape} as {target.name}"

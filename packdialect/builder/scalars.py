@@ -24,8 +24,6 @@ from packdialect.builder.types import DType, f32, i1, type_str
 from packdialect.builder.values import Scalar, Value, check_visible, wrap
 from packdialect.ir.arith_ops import ExtSIOp, ExtUIOp, TruncIOp
 
-Number = int | float | bool | np.number
-
 
 def is_number(value: Any) -> bool:
     """Whether `value` is a Python or numpy scalar number."""
@@ -76,7 +74,12 @@ def scalar_operands(values: tuple[Any, ...], what: str) -> tuple[DType, list[SSA
         elif is_number(v):
             ssa.append(constant(v, dtype, what).ssa)
         else:
-            raise build_error(f"{what}: cannot use a {type(v).__name__} as an operand")
+            hint = (
+                "; wrap it with pd.constant(...)" if isinstance(v, np.ndarray) else ""
+            )
+            raise build_error(
+                f"{what}: cannot use a {type(v).__name__} as an operand{hint}"
+            )
     return dtype, ssa
 
 

@@ -31,14 +31,14 @@ class Scope:
     """A block being built, its enclosing scope and the module build it is in.
 
     `body` is True inside a structured op's body, where only scalar ops may
-    be built; `owner` is what a root scope builds (a function), for messages.
+    be built; `module` is the module build the scope belongs to; `anchor`
+    is the op new ops go before (None: the end of the block).
     """
 
     block: Block
     parent: Scope | None = None
     module: Any = None
     body: bool = False
-    owner: str = ""
     anchor: Operation | None = None
 
     def insert(self, op: Operation) -> None:

@@ -128,10 +128,11 @@ def make_spec(params: Any) -> TensorSpec:
             "pd.Tensor takes a shape and a dtype: pd.Tensor[(16, 64), pd.f32]"
         )
     shape, dtype = params
-    if isinstance(shape, int):
+    if isinstance(shape, int | np.integer):
         shape = (shape,)
     if not isinstance(shape, Sequence) or not all(
-        isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape
+        isinstance(d, int | np.integer) and not isinstance(d, bool) and d > 0
+        for d in shape
     ):
         raise build_error(
             f"pd.Tensor: the shape must be positive integers, got {shape!r}"
@@ -139,7 +140,7 @@ def make_spec(params: Any) -> TensorSpec:
     found = as_dtype(dtype)
     if found is None:
         raise build_error(f"pd.Tensor: unknown element type {dtype!r}")
-    return TensorSpec(tuple(shape), found)
+    return TensorSpec(tuple(int(d) for d in shape), found)
 
 
 def type_str(type_attr: Attribute) -> str:

@@ -89,7 +89,7 @@ def _conv_reference(x, w, strides, dilations):
     dh, dw = dilations
     oh = (h - dh * (kh - 1) - 1) // sh + 1
     ow = (wd - dw * (kw - 1) - 1) // sw + 1
-    out = np.zeros((n, oh, ow, f))
+    out = np.zeros((n, oh, ow, f), x.dtype)
     for i in range(kh):
         for j in range(kw):
             patch = x[
@@ -103,7 +103,7 @@ def _conv_reference(x, w, strides, dilations):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name", ["f32", "i32"])
+@pytest.mark.parametrize("name", ["f32", "bf16", "i8", "i32"])
 def test_conv2d_nhwc_hwcf_matches_a_loop_reference(name, backend):
     dt = getattr(pd, name)
 
@@ -116,7 +116,10 @@ def test_conv2d_nhwc_hwcf_matches_a_loop_reference(name, backend):
 
     x = random((2, 9, 10, 3), name, 8)
     w = random((3, 2, 3, 4), name, 9)
-    wide = x.astype(np.float64), w.astype(np.float64)
+    wide = (
+        x.astype(np.float64 if name[0] in "fb" else np.int64),
+        w.astype(np.float64 if name[0] in "fb" else np.int64),
+    )
     want = [
         as_dtype(_conv_reference(*wide, (1, 1), (1, 1)), name),
         as_dtype(_conv_reference(*wide, (2, 2), (1, 2)), name),

@@ -133,7 +133,7 @@ def test_fragment_syntax_and_verifier_errors_are_located_in_the_fragment(
             "Only full tiles are supported when padding_value is not set",
         ),
         (lambda a, b: pd.conv2d_nhwc_hwcf(a, a), "needs rank-4 input and filter"),
-        (lambda a, b: np.ones(3), "must return builder values"),
+        (lambda a, b: a + np.ones(3), "wrap it with pd.constant(...)"),
     ],
 )
 def test_bad_ops_name_the_facts(body, text):
@@ -144,6 +144,41 @@ def test_bad_ops_name_the_facts(body, text):
     message = _error(bad)
     assert text in message
     assert message.startswith(HERE)
+
+
+def test_returning_something_else_names_the_def_line():
+    @pd.func
+    def bad(a: pd.Tensor[(4, 8), pd.f32]):
+        return np.ones(3)
+
+    line = bad.python.__code__.co_firstlineno
+    message = _error(bad)
+    assert message.startswith(f"{HERE}:{line}: error: @bad must return builder values")
+
+
+def test_a_recursive_func_is_an_error():
+    @pd.func
+    def forever(a: pd.Tensor[(4,), pd.f32]):
+        return forever(a)
+
+    assert "@forever calls itself" in _error(forever)
+
+
+def test_two_funcs_with_one_name_in_a_module_are_an_error():
+    def make():
+        @pd.func
+        def twin(a: pd.Tensor[(4,), pd.f32]):
+            return a + 1.0
+
+        return twin
+
+    first, second = make(), make()
+
+    @pd.func
+    def both(a: pd.Tensor[(4,), pd.f32]):
+        return first(a) + second(a)
+
+    assert "two different @pd.func functions are named 'twin'" in _error(both)
 
 
 def test_a_parameter_without_annotation_names_the_def_line():

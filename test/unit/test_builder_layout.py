@@ -33,7 +33,7 @@ def _layout_program(name: str, weights: np.ndarray):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name", ["f32", "bf16", "i8"])
+@pytest.mark.parametrize("name", ["f32", "f16", "bf16", "i8"])
 def test_layout_ops_match_numpy(name, backend):
     x = random((4, 6, 8), name, 20)
     weights = random((6, 8), name, 21)

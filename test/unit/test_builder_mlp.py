@@ -86,3 +86,17 @@ def test_building_does_not_change_the_functions_module():
 def test_the_mlp_computes_twelve_dense_layers(backend):
     x = _input()
     check(run(mlp12, [x], backend), [_reference(x)], "f32", scale=64)
+
+
+def test_pass_remarks_point_at_the_python_line_that_built_the_op(capsys):
+    module = mlp12.module.clone()
+    parse_pipeline("pack-greedily{packed-sizes=8,16,16 report=true}").apply(
+        make_context(), module
+    )
+    remarks = capsys.readouterr().err.splitlines()
+    matmul_line = (
+        dense.python.__code__.co_firstlineno + 2
+    )  # `return pd.relu(x @ w + b)`
+    packed = [r for r in remarks if "packed" in r and "linalg.matmul" in r]
+    assert len(packed) == LAYERS
+    assert all(r.startswith(f"{__file__}:{matmul_line}:") for r in packed), packed[0]

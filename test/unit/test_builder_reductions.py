@@ -39,7 +39,7 @@ def _softmax(x, axis):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name", ["f32", "f16", "bf16", "i32"])
+@pytest.mark.parametrize("name", ["f32", "f16", "bf16", "i8", "i32"])
 def test_reductions_match_numpy(name, backend):
     x = random((3, 4, 5), name, 12)
     w = x.astype(np.float64 if name[0] in "fb" else np.int64)
