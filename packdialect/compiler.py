@@ -27,9 +27,20 @@ from packdialect.runtime import (
 _LOWERING_DIALECTS = ("linalg.", "tensor.", "bufferization.")
 
 
-def _parse(source: str | os.PathLike | ModuleOp, ctx: Context) -> ModuleOp:
+def _parse(source: str | os.PathLike | ModuleOp | object, ctx: Context) -> ModuleOp:
+    # A builder function (`packdialect.builder`'s @pd.func) is anything with a
+    # `.module` ModuleOp: accepted by duck typing, so the facade never imports
+    # the builder (which sits above it).
+    built = getattr(source, "module", None)
+    if isinstance(built, ModuleOp):
+        return built.clone()
     if isinstance(source, ModuleOp):
         return source.clone()
+    if not isinstance(source, str | os.PathLike):
+        raise CompileError(
+            f"cannot compile a {type(source).__name__}: expected MLIR text, a path, "
+            "a ModuleOp or a builder function (with a .module)"
+        )
     if isinstance(source, os.PathLike):
         return parse_module(Path(source).read_text(), ctx, str(source))
     looks_like_path = "\n" not in source and not any(c in source for c in "{(%")
@@ -72,13 +83,15 @@ def lower(module: ModuleOp, ctx: Context, spec: str) -> None:
 
 
 def compile(  # noqa: A001 - the documented API name
-    source: str | os.PathLike | ModuleOp,
+    source: str | os.PathLike | ModuleOp | object,
     target: str = "c",
     pipeline: str | None = None,
     threads: int | None = None,
     cflags: Sequence[str] = (),
 ) -> CompiledModule:
-    """Lower, emit, compile and load `source` (a path, MLIR text or a ModuleOp).
+    """Lower, emit, compile and load `source`: a path, MLIR text, a ModuleOp,
+    or a builder function (`@pd.func` of `packdialect.builder`: anything whose
+    `.module` is a ModuleOp).
 
     `pipeline` is a pass-pipeline string run before emission (default:
     `cpu-pipeline{threads=N}` when the module still has tensors or linalg
