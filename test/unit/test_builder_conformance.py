@@ -18,6 +18,7 @@ import packdialect.builder as pd
 from packdialect.interp import run_function
 from packdialect.ir.context import parse_module
 from packdialect.ir.parse import verify_located
+from packdialect.ir.printer import print_module
 
 SCALE = """
   %h = arith.constant 0.5 : f32
@@ -108,9 +109,11 @@ def test_iree_opt_parses_and_verifies_a_built_module_and_we_parse_its_output():
 
 
 def test_a_built_module_round_trips_through_pack_opt():
-    text = str(everything.module)
+    text = print_module(everything.module)
     printed = _run_tool([sys.executable, "-m", "tools.pack_opt", "-"], text)
     assert printed.rstrip("\n") == text.rstrip("\n")
+    reparsed = _run_tool([sys.executable, "-m", "tools.pack_opt", "-"], printed)
+    assert reparsed == printed
 
 
 @needs_cc

@@ -21,4 +21,4 @@
 // PACKED:         linalg.unpack %{{.+}} {{.*}}: tensor<2x4x8x16xf32> -> tensor<16x64xf32>
 // PACKED-NOT:     linalg.unpack
 // PACKED-NOT:     linalg.pack
-// PACKED:         func.return
+// PACKED:         return
