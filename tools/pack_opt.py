@@ -135,6 +135,8 @@ class PackOptMain(xDSLOptMain):
         if not self.args.disable_verify:
             verify_located(module, self.input_name())
         self.run_pipeline(module)
+        if not self.args.disable_verify:
+            verify_located(module, self.input_name())
         try:
             return self.output_resulting_program(module)
         except DiagnosticException as err:

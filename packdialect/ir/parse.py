@@ -23,6 +23,7 @@ from xdsl.utils.lexer import Span
 
 from packdialect.diagnostics import ToolError, location_of
 from packdialect.ir.context import make_context, upgrade_legacy_ops
+from packdialect.ir.extra_verifiers import verify_extra
 
 
 class LocatingParser(Parser):
@@ -88,6 +89,7 @@ def verify_located(module: ModuleOp, default_location: str = "") -> None:
     for op in _post_order(module):
         try:
             op.verify(verify_nested_ops=False)
+            verify_extra(op)
         except VerifyException as err:
             message = str(err).split("\n\n")[0].strip()
             # Upstream's emitOpError prefixes "'name' op "; emitError does not.

@@ -340,7 +340,7 @@ def reassociation(
             group.append(i)
             product *= expanded[i]
             i += 1
-        if product != size:
+        if product != size or not group:
             return None
         groups.append(group)
     while i < len(expanded) and expanded[i] == 1:

@@ -76,3 +76,25 @@ func.func @no_unpack_padding(%x: tensor<8x32xf32>) -> tensor<255xf32> {
   %u = linalg.unpack %x inner_dims_pos = [0] inner_tiles = [32] into %e : tensor<8x32xf32> -> tensor<255xf32>
   func.return %u : tensor<255xf32>
 }
+
+// Not simplified: 32x1 packed with the tiles swapped reshapes 32 elements
+// into 16x1x1x2, but no reassociation maps it (the unit dim would get an
+// empty group, which upstream's verifier rejects); upstream keeps the pack.
+// CHECK-LABEL: func.func @no_pack_empty_group(
+// CHECK-NOT:     tensor.expand_shape
+// CHECK:         linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [1, 2]
+func.func @no_pack_empty_group(%x: tensor<32x1xf32>) -> tensor<16x1x1x2xf32> {
+  %e = tensor.empty() : tensor<16x1x1x2xf32>
+  %p = linalg.pack %x inner_dims_pos = [1, 0] inner_tiles = [1, 2] into %e : tensor<32x1xf32> -> tensor<16x1x1x2xf32>
+  func.return %p : tensor<16x1x1x2xf32>
+}
+
+// The mirror unpack is kept too.
+// CHECK-LABEL: func.func @no_unpack_empty_group(
+// CHECK-NOT:     tensor.collapse_shape
+// CHECK:         linalg.unpack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [1, 2]
+func.func @no_unpack_empty_group(%x: tensor<16x1x1x2xf32>) -> tensor<32x1xf32> {
+  %e = tensor.empty() : tensor<32x1xf32>
+  %u = linalg.unpack %x inner_dims_pos = [1, 0] inner_tiles = [1, 2] into %e : tensor<16x1x1x2xf32> -> tensor<32x1xf32>
+  func.return %u : tensor<32x1xf32>
+}
