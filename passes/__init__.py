@@ -14,6 +14,7 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException
 
 PASS_CLASSES: dict[str, str] = {
     "pack-stats": "passes.pack_stats:PackStatsPass",
+    "linalg-generalize-named-ops": "passes.generalize:LinalgGeneralizeNamedOpsPass",
     "pack-greedily": "passes.pack_greedily:PackGreedilyPass",
     "specialize-mmt4d": "passes.specialize_mmt4d:SpecializeMmt4dPass",
     "propagate-packs": "passes.propagate_packs:PropagatePacksPass",

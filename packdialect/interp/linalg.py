@@ -154,3 +154,15 @@ def _run_structured(
         _scatter(init, amap, coerce(value, t), ranges)
         for init, amap, value, t in zip(outs, out_maps, values, out_types, strict=True)
     ]
+
+
+@_handles("linalg.map", "linalg.elementwise")
+def _eval_generalizable(
+    scope: _Scope, op: Operation, args: list[Array]
+) -> Sequence[Array]:
+    """`linalg.map` / `linalg.elementwise`: the `linalg.generic` they stand for."""
+    generic = op.generalize()  # pyright: ignore[reportAttributeAccessIssue]
+    try:
+        return _eval_structured_op(scope, generic, args)
+    finally:
+        generic.drop_all_references()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Dialect, Operation
+from xdsl.ir import Attribute, Dialect, Operation
 from xdsl.parser import Parser
 from xdsl.rewriter import Rewriter
 from xdsl.universe import Universe
@@ -14,6 +14,7 @@ from xdsl.universe import Universe
 from packdialect.ir import canonicalization
 from packdialect.ir.arith_ops import ARITH_OPS
 from packdialect.ir.ops import (
+    LINALG_ATTRIBUTES,
     LINALG_OPS,
     TENSOR_OPS,
     PackOp,
@@ -23,11 +24,16 @@ from packdialect.ir.ops import (
 )
 
 
-def _extended(base: Dialect, extra: tuple[type[Operation], ...]) -> Dialect:
-    """`base` with `extra` ops added; an extra op replaces a same-named one."""
+def _extended(
+    base: Dialect,
+    extra: tuple[type[Operation], ...],
+    attributes: tuple[type[Attribute], ...] = (),
+) -> Dialect:
+    """`base` with `extra` ops (and attributes) added; an extra op replaces a
+    same-named one."""
     names = {op.name for op in extra}
     ops = [op for op in base.operations if op.name not in names]
-    return Dialect(base.name, [*ops, *extra], list(base.attributes))
+    return Dialect(base.name, [*ops, *extra], [*base.attributes, *attributes])
 
 
 def dialect_factories() -> dict[str, Callable[[], Dialect]]:
@@ -35,7 +41,7 @@ def dialect_factories() -> dict[str, Callable[[], Dialect]]:
     assert canonicalization.canonicalization_patterns  # pack/unpack folds installed
     factories = dict(Universe.get_multiverse().all_dialects)
     linalg, tensor, arith = factories["linalg"], factories["tensor"], factories["arith"]
-    factories["linalg"] = lambda: _extended(linalg(), LINALG_OPS)
+    factories["linalg"] = lambda: _extended(linalg(), LINALG_OPS, LINALG_ATTRIBUTES)
     factories["tensor"] = lambda: _extended(tensor(), TENSOR_OPS)
     factories["arith"] = lambda: _extended(arith(), ARITH_OPS)
     return factories

@@ -1,5 +1,12 @@
 """The ops packdialect adds to the `linalg` (and legacy `tensor`) namespaces."""
 
+from packdialect.ir.elementwise_ops import (
+    ELEMENTWISE_OPS,
+    ElementwiseKindAttr,
+    ElementwiseOp,
+    MapOp,
+)
+from packdialect.ir.generic_syntax import GenericOpSyntax
 from packdialect.ir.named_ops import (
     NAMED_CONTRACTIONS,
     BatchMatmulOp,
@@ -21,7 +28,15 @@ from packdialect.ir.relayout import (
     infer_packed_shape,
 )
 
-LINALG_OPS = (PackOp, UnpackOp, *NAMED_CONTRACTIONS)
+LINALG_OPS = (
+    PackOp,
+    UnpackOp,
+    GenericOpSyntax,
+    *ELEMENTWISE_OPS,
+    *NAMED_CONTRACTIONS,
+)
+LINALG_ATTRIBUTES = (ElementwiseKindAttr,)
+"""Attributes added to the `linalg` namespace."""
 """Ops added to (or replacing xDSL's in) the `linalg` namespace."""
 
 TENSOR_OPS = (TensorPackOp, TensorUnpackOp)
@@ -36,6 +51,9 @@ __all__ = [
     "BatchMmt4dOp",
     "ContractionNamedOp",
     "DotOp",
+    "ElementwiseOp",
+    "LINALG_ATTRIBUTES",
+    "MapOp",
     "MatmulOp",
     "MatvecOp",
     "Mmt4dOp",

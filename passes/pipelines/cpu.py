@@ -2,6 +2,8 @@
 
 `cpu-pipeline{target=host|avx512|avx2|generic threads=N}` runs, in order:
 
+0. `linalg-generalize-named-ops{map-and-elementwise-only=true}`: `linalg.map`
+   and `linalg.elementwise` become generics (the passes below know those);
 1. `pack-greedily{strategy=S target=T}`: every contraction packed with the
    target's strategy (on a host whose family is `amx`, the `avx512`
    strategy: the C backend emits no AMX tiles);
@@ -73,7 +75,9 @@ def cpu_passes(
             f"cpu-pipeline: unknown target '{target}'; expected one of "
             f"{', '.join(CPU_TARGETS)}"
         )
-    stages: list[tuple[str, dict]] = []
+    stages: list[tuple[str, dict]] = [
+        ("linalg-generalize-named-ops", {"map_and_elementwise_only": True}),
+    ]
     if pack:
         stages += [
             ("pack-greedily", {"strategy": packing_strategy(target), "target": target}),
