@@ -40,6 +40,17 @@ class PackOptMain(xDSLOptMain):
         for name, factory in all_passes().items():
             self.register_pass(name, factory)
 
+    def setup_pipeline(self) -> None:
+        """xDSL's pipeline, once `passes.parse_pipeline` (the one pipeline
+        parser, with mlir-opt's rules and one-line errors) accepted `-p`."""
+        from passes import PipelineError, parse_pipeline
+
+        try:
+            parse_pipeline(self.args.passes)
+        except PipelineError as err:
+            raise ToolError(str(err)) from None
+        super().setup_pipeline()
+
     def register_all_targets(self) -> None:
         from packdialect.emit import TARGETS
 
