@@ -131,6 +131,8 @@ class _DeepStack:
             try:
                 thread = threading.Thread(target=target, daemon=True)
                 thread.start()
+            except RuntimeError:  # no memory for the stack (ulimit -v, ...)
+                return None
             finally:
                 threading.stack_size(previous)
         return thread
@@ -142,7 +144,9 @@ def call_with_deep_stack(fn: Callable[[], T]) -> T:
     xDSL parses, prints, verifies and walks IR recursively, a few Python
     frames per level of nesting; on the default limit (1,000 frames) that
     stops near 150 levels, where MLIR goes on. Exceptions propagate to the
-    caller unchanged; a call from a deep-stack thread runs directly.
+    caller unchanged; a call from a deep-stack thread runs directly. The
+    recursion limit belongs to the interpreter: while such a call runs,
+    other threads see the raised limit too.
     """
     if getattr(_DeepStack.local, "deep", False):
         return fn()

@@ -100,13 +100,16 @@ def load_inputs(
 
 def output_path(path: str) -> str:
     """The file `--output` writes (numpy.savez adds `.npz`), checked before
-    anything runs: its folder must exist and it must not be a folder."""
+    anything runs: its folder must exist and be writable, and it must not be
+    a folder itself."""
     target = path if path.endswith(".npz") else path + ".npz"
     folder = os.path.dirname(target) or "."
     if not os.path.isdir(folder):
         raise ToolError(f"cannot write '{target}': no such directory '{folder}'")
     if os.path.isdir(target):
         raise ToolError(f"cannot write '{target}': it is a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ToolError(f"cannot write '{target}': '{folder}' is not writable")
     return target
 
 

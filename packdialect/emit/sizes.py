@@ -1,11 +1,14 @@
 """Refuse, before emission, shaped types too large to address.
 
 Emitted code indexes buffers with 64-bit signed arithmetic (element offsets
-`i * stride + j`, byte offsets, allocation sizes). A static shape whose byte
-count exceeds INT64_MAX would make that arithmetic overflow: undefined
-behaviour in C, a wrong result at best. MLIR accepts such types (each
-dimension fits in int64), so this is checked where it matters, on the IR an
-emitter is about to translate.
+`i * stride + j`, byte offsets, allocation sizes, and loop counters that
+step past their last value: `i += 16` with `i` just below the bound). A
+static shape whose byte count exceeds MAX_BYTES = 2**62 could make that
+arithmetic overflow: undefined behaviour in C, a wrong result at best.
+Below it, every offset and every offset plus one step (a step is at most a
+dimension) stays under INT64_MAX. MLIR accepts such types (each dimension
+fits in int64), so this is checked where it matters, on the IR an emitter
+is about to translate.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from packdialect.emit.errors import EmitError
 from packdialect.ir.dtypes import DtypeError, storage_dtype
 
 INT64_MAX = 2**63 - 1
+MAX_BYTES = 2**62
+"""The largest buffer emitted code may address (half of INT64_MAX's range,
+room for a loop step past the last offset)."""
 
 
 def byte_size(t: Attribute) -> int | None:
@@ -48,13 +54,13 @@ def _types_of(op: Operation) -> list[Attribute]:
 
 
 def check_addressable(module: Operation) -> None:
-    """EmitError at the first op with a value whose byte count exceeds INT64_MAX."""
+    """EmitError at the first op with a value of more than MAX_BYTES bytes."""
     for op in module.walk():
         for t in _types_of(op):
             size = byte_size(t)
-            if size is not None and size > INT64_MAX:
+            if size is not None and size > MAX_BYTES:
                 raise EmitError(
-                    f"'{op.name}' op uses {t}, {size} bytes: more than INT64_MAX, "
-                    "so its index arithmetic would overflow",
+                    f"'{op.name}' op uses {t}, {size} bytes: more than 2^62, so "
+                    "its 64-bit index arithmetic could overflow",
                     op,
                 )
