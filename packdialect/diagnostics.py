@@ -14,16 +14,21 @@
   `--verify-diagnostics`) they are collected as `Diagnostic`s instead.
 - `run_tool`: runs a command-line tool's body and turns every error into one
   line and an exit status, never a traceback.
+- `call_with_deep_stack`: runs a callable on a thread with a large stack and
+  recursion limit, so that IR nested thousands of regions deep (upstream
+  parses it) goes through xDSL's recursive parser, printer and walks.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
 
 from xdsl.dialects.builtin import FileLineColLoc
 from xdsl.ir import Operation
@@ -35,6 +40,18 @@ from xdsl.utils.exceptions import (
 
 UNKNOWN_LOCATION = "<unknown>"
 """The location printed for an op that has none (nor any located ancestor)."""
+
+DEEP_RECURSION_LIMIT = 60_000
+"""Python frames allowed on a deep-stack thread: xDSL's parser takes about 8
+per level of region nesting, its printer, verifier and walks about 4, so the
+parser gives up (with a located error) near 7,000 levels and every later
+stage has room for what it parsed."""
+
+DEEP_STACK_BYTES = 1 << 29
+"""The C stack of a deep-stack thread (512 MiB of address space; only what is
+used is backed by memory), enough for DEEP_RECURSION_LIMIT frames."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -132,26 +149,110 @@ def diagnostic_error(err: DiagnosticException, default_location: str) -> ToolErr
     )
 
 
+class _DeepStack:
+    """The recursion limit while deep-stack threads run (shared by all of
+    them, restored when the last one ends) and which threads are deep."""
+
+    lock = threading.Lock()
+    users = 0
+    saved_limit = 0
+    local = threading.local()
+
+    @classmethod
+    def enter(cls) -> None:
+        with cls.lock:
+            if cls.users == 0:
+                cls.saved_limit = sys.getrecursionlimit()
+                sys.setrecursionlimit(max(cls.saved_limit, DEEP_RECURSION_LIMIT))
+            cls.users += 1
+
+    @classmethod
+    def leave(cls) -> None:
+        with cls.lock:
+            cls.users -= 1
+            if cls.users == 0:
+                sys.setrecursionlimit(cls.saved_limit)
+
+    @classmethod
+    def start(cls, target: Callable[[], None]) -> threading.Thread | None:
+        """A started daemon thread with a DEEP_STACK_BYTES stack (None when
+        the platform cannot make one)."""
+        with cls.lock:
+            try:
+                previous = threading.stack_size(DEEP_STACK_BYTES)
+            except (ValueError, RuntimeError):
+                return None
+            try:
+                thread = threading.Thread(target=target, daemon=True)
+                thread.start()
+            except RuntimeError:  # no memory for the stack (ulimit -v, ...)
+                return None
+            finally:
+                threading.stack_size(previous)
+        return thread
+
+
+def call_with_deep_stack(fn: Callable[[], T]) -> T:
+    """`fn()`, run on a thread with a large stack and recursion limit.
+
+    xDSL parses, prints, verifies and walks IR recursively, a few Python
+    frames per level of nesting; on the default limit (1,000 frames) that
+    stops near 150 levels, where MLIR goes on. Exceptions propagate to the
+    caller unchanged; a call from a deep-stack thread runs directly. The
+    recursion limit belongs to the interpreter: while such a call runs,
+    other threads see the raised limit too.
+    """
+    if getattr(_DeepStack.local, "deep", False):
+        return fn()
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        _DeepStack.local.deep = True
+        try:
+            outcome["value"] = fn()
+        except BaseException as error:  # re-raised on the caller's thread
+            outcome["error"] = error
+
+    _DeepStack.enter()
+    try:
+        thread = _DeepStack.start(target)
+        if thread is not None:
+            thread.join()
+    finally:
+        _DeepStack.leave()
+    if thread is None:
+        return fn()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 def run_tool(prog: str, body: Callable[[], int | None]) -> int:
     """Run a tool's body, turning every error into `prog: error: ...` and a status.
 
     User errors exit 1; anything unexpected exits 2 with a one-line message
     (set PACKDIALECT_DEBUG=1 for the traceback). Never a traceback otherwise.
+    The body runs with a deep stack (`call_with_deep_stack`).
     """
     try:
-        return body() or 0
+        return call_with_deep_stack(body) or 0
     except ToolError as err:
         print(err if err.location else f"{prog}: {err}", file=sys.stderr)
     except ArgSpecParseError as err:
         print(f"{prog}: error: malformed pass pipeline: {err}", file=sys.stderr)
     except DiagnosticException as err:
-        first = str(err).strip().splitlines()
-        print(
-            f"{prog}: error: {first[0] if first else type(err).__name__}",
-            file=sys.stderr,
-        )
+        message = getattr(err, "message", None) or str(err).strip()
+        first = message.splitlines()[0] if message else type(err).__name__
+        location = getattr(err, "location", "")
+        prefix = location if isinstance(location, str) and location else prog
+        print(f"{prefix}: error: {first}", file=sys.stderr)
     except (ValueError, KeyError) as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
+    except MemoryError as err:
+        print(
+            f"{prog}: error: out of memory ({err or 'allocation failed'})",
+            file=sys.stderr,
+        )
     except Exception as err:
         if os.environ.get("PACKDIALECT_DEBUG"):
             raise

@@ -6,6 +6,7 @@ a zero-argument factory, so importing this package imports no pass.
 tools and for `packdialect.compile`).
 """
 
+import re
 from collections.abc import Callable
 from importlib import import_module
 
@@ -54,10 +55,42 @@ class PipelineError(DiagnosticException):
 
 
 def parse_pipeline(spec: str) -> PassPipeline:
-    """A PassPipeline from an MLIR-style pipeline string; PipelineError if bad."""
+    """A PassPipeline from an MLIR-style pipeline string; PipelineError if bad.
+
+    Like mlir-opt, a pipeline has no empty elements: `a,`, `,a` and `a,,b`
+    are malformed (xDSL alone accepts a trailing comma). Messages are one
+    line: what is wrong and at which column.
+    """
     try:
-        return PassPipeline.parse_spec(all_passes(), spec)
+        pipeline = PassPipeline.parse_spec(all_passes(), spec)
     except ArgSpecParseError as err:  # a BaseException in xDSL
-        raise PipelineError(f"malformed pass pipeline '{spec}': {err}") from None
+        raise PipelineError(
+            f"malformed pass pipeline '{spec}': {_spec_error(err)}"
+        ) from None
     except (ValueError, KeyError, TypeError) as err:
-        raise PipelineError(f"invalid pass pipeline '{spec}': {err}") from None
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        raise PipelineError(
+            f"invalid pass pipeline '{spec}': {reason or type(err).__name__}"
+        ) from None
+    if spec.rstrip().endswith(","):
+        column = len(spec.rstrip()) + 1
+        raise PipelineError(
+            f"malformed pass pipeline '{spec}': expected a pass name after ',' "
+            f"(column {column})"
+        )
+    return pipeline
+
+
+def _spec_error(err: ArgSpecParseError) -> str:
+    """xDSL's multi-line pipeline error as `message (column N)`."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    column = next(
+        (
+            m.group(1)
+            for line in lines
+            if (m := re.match(r"pass-pipeline:\d+:(\d+)", line))
+        ),
+        None,
+    )
+    message = lines[-1] if lines else "syntax error"
+    return f"{message} (column {column})" if column else message

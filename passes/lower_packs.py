@@ -136,7 +136,9 @@ def source_order(facts: Relayout, src_strides: Sequence[int]) -> list[PackLoop]:
         kind, at = loop
         return facts.outer_extent(at) if kind == "q" else facts.tiles[at]
 
-    loops = [loop for loop in dest_order if extent(loop) > 1]
+    # Extent-1 loops are left out (their index is 0); an empty one stays, so
+    # that the nest runs no iteration.
+    loops = [loop for loop in dest_order if extent(loop) != 1]
     if len(loops) < 2:
         return loops
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xdsl.context import Context
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import PassPipeline
 from xdsl.utils.exceptions import DiagnosticException
 
 from packdialect.diagnostics import ToolError, diagnostic_error
@@ -12,14 +13,19 @@ from packdialect.ir.parse import verify_located
 from passes import PipelineError, parse_pipeline
 
 
+def check_pipeline(spec: str) -> PassPipeline:
+    """The pipeline a string names; ToolError when it is malformed."""
+    try:
+        return parse_pipeline(spec)
+    except PipelineError as err:
+        raise ToolError(str(err)) from None
+
+
 def apply_pipeline(ctx: Context, module: ModuleOp, spec: str, where: str = "") -> None:
     """Run a pipeline string on `module`, then verify; ToolError on failure."""
     if not spec:
         return
-    try:
-        pipeline = parse_pipeline(spec)
-    except PipelineError as err:
-        raise ToolError(str(err)) from None
+    pipeline = check_pipeline(spec)
     try:
         pipeline.apply(ctx, module)
     except DiagnosticException as err:

@@ -75,6 +75,17 @@ class PackOptMain(xDSLOptMain):
             help="print affine maps inline instead of through #map aliases",
         )
 
+    def setup_pipeline(self) -> None:
+        """xDSL's pipeline, once `passes.parse_pipeline` (the one pipeline
+        parser, with mlir-opt's rules and one-line errors) accepted `-p`."""
+        from passes import PipelineError, parse_pipeline
+
+        try:
+            parse_pipeline(self.args.passes)
+        except PipelineError as err:
+            raise ToolError(str(err)) from None
+        super().setup_pipeline()
+
     def register_all_targets(self) -> None:
         from packdialect.emit import TARGETS
         from packdialect.ir.printer import MlirOptTarget

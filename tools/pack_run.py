@@ -1,17 +1,20 @@
 """`pack-run`: run a function of an .mlir file on numpy arrays.
 
-    pack-run FILE --entry NAME [--inputs IN.npz] [--output OUT.npz]
-             [--backend interp|c] [--pipeline PIPELINE] [--seed N]
-             [--threads N] [--check] [--time N]
+    pack-run FILE --entry NAME [--inputs IN.npz | --shape argN=DxD ...]
+             [--output OUT.npz] [--backend interp|c] [--pipeline PIPELINE]
+             [--seed N] [--threads N] [--check] [--time N]
 
-Inputs are `arg0`, `arg1`, ... in an npz (random from --seed without one);
-results are written as `result0`, ... or summarized on stdout.
+Inputs are `arg0`, `arg1`, ... in an npz (random from --seed without one;
+a dynamic argument then needs its shape from --shape); results are written
+as `result0`, ... or summarized on stdout. Every option, the inputs and the
+output path are checked before anything runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -19,13 +22,32 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from xdsl.dialects import func
-from xdsl.dialects.builtin import DYNAMIC_INDEX, ModuleOp, TensorType
+from xdsl.dialects.builtin import ModuleOp
 
 from packdialect.diagnostics import Refused, ToolError, run_tool
 from packdialect.ir.parse import load_module
-from tools.common import apply_pipeline, find_function
+from tools.common import apply_pipeline, check_pipeline, find_function
+from tools.run_check import compare
+from tools.run_inputs import (
+    argument_shapes,
+    check_sizes,
+    load_npz_inputs,
+    machine_memory,
+    parse_shapes,
+)
 
 DEFAULT_C_PIPELINE = "cpu-pipeline{target=host}"
+
+
+def non_negative(text: str) -> int:
+    """An argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,77 +56,69 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the .mlir file")
     p.add_argument("--entry", required=True, help="the function to run")
     p.add_argument("--inputs", help="npz with arg0, arg1, ... (default: random)")
+    p.add_argument(
+        "--shape",
+        action="append",
+        default=[],
+        metavar="argN=DxD",
+        help="shape of a dynamic argument for random inputs (repeatable)",
+    )
     p.add_argument("--output", help="write results to this npz")
     p.add_argument("--backend", choices=("interp", "c"), default="interp")
     p.add_argument("--pipeline", default=None, help="pass pipeline to run first")
-    p.add_argument("--seed", type=int, default=0, help="seed for random inputs")
-    p.add_argument("--threads", type=int, default=None, help="threads (backend c)")
+    p.add_argument(
+        "--seed", type=non_negative, default=0, help="seed for random inputs"
+    )
+    p.add_argument(
+        "--threads",
+        type=non_negative,
+        default=None,
+        help="OpenMP threads (backend c; 0: OpenMP's default)",
+    )
     p.add_argument("--check", action="store_true", help="compare with the interpreter")
-    p.add_argument("--time", type=int, default=0, metavar="N", help="time N runs")
+    p.add_argument(
+        "--time", type=non_negative, default=0, metavar="N", help="time N runs"
+    )
     return p
 
 
-def describe(t: object) -> str:
-    """An MLIR type as text."""
-    return str(t)
+def load_inputs(
+    path: str | None, fn: func.FuncOp, seed: int, shape_options: Sequence[str] = ()
+) -> list[np.ndarray]:
+    """Inputs from an npz (checked against the signature) or random ones (of
+    the static or `--shape` sizes, refused when larger than memory)."""
+    if path is not None:
+        if shape_options:
+            raise ToolError("--shape is for random inputs; --inputs gives the shapes")
+        return load_npz_inputs(path, fn)
+    from packdialect.interp import random_inputs
+
+    shapes = argument_shapes(fn, parse_shapes(shape_options))
+    check_sizes(fn, shapes, machine_memory())
+    return list(random_inputs(fn, seed, shapes=dict(enumerate(shapes))))
 
 
-def expected_dtype(t: object) -> np.dtype:
-    """The numpy dtype that carries values of MLIR type `t` (its value form)."""
-    from packdialect.ir.dtypes import value_dtype
-
-    return value_dtype(t)  # type: ignore[arg-type]
-
-
-def check_argument(index: int, t: object, value: np.ndarray) -> np.ndarray:
-    """`value` if it fits argument `index` of type `t`; ToolError otherwise."""
-    name = f"arg{index}"
-    want = expected_dtype(t)
-    if value.dtype != want:
-        raise ToolError(
-            f"input '{name}' has dtype {value.dtype}, expected {want} for {describe(t)}"
-        )
-    if not isinstance(t, TensorType):
-        if value.shape != ():
-            raise ToolError(
-                f"input '{name}' has shape {value.shape}, expected a scalar {describe(t)}"
-            )
-        return value
-    shape = t.get_shape()
-    fits = len(shape) == value.ndim and all(
-        d in (DYNAMIC_INDEX, s) for d, s in zip(shape, value.shape, strict=True)
-    )
-    if not fits:
-        raise ToolError(
-            f"input '{name}' has shape {value.shape}, expected {describe(t)}"
-        )
-    return value
+def output_path(path: str) -> str:
+    """The file `--output` writes (numpy.savez adds `.npz`), checked before
+    anything runs: its folder must exist and be writable, and it must not be
+    a folder itself."""
+    target = path if path.endswith(".npz") else path + ".npz"
+    folder = os.path.dirname(target) or "."
+    if not os.path.isdir(folder):
+        raise ToolError(f"cannot write '{target}': no such directory '{folder}'")
+    if os.path.isdir(target):
+        raise ToolError(f"cannot write '{target}': it is a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ToolError(f"cannot write '{target}': '{folder}' is not writable")
+    return target
 
 
-def load_inputs(path: str | None, fn: func.FuncOp, seed: int) -> list[np.ndarray]:
-    """Inputs from an npz (checked against the signature) or random ones."""
-    types = list(fn.function_type.inputs.data)
-    if path is None:
-        from packdialect.interp import random_inputs
-
-        return list(random_inputs(fn, seed))
+def save_results(path: str, results: Sequence[np.ndarray]) -> None:
+    """Write `result0`, ... to the npz at `path`; ToolError on failure."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {k: np.asarray(data[k]) for k in data.files}
-    except (OSError, ValueError) as err:
-        raise ToolError(f"cannot read inputs '{path}': {err}") from None
-    extra = sorted(set(arrays) - {f"arg{i}" for i in range(len(types))})
-    if extra:
-        raise ToolError(
-            f"unexpected input '{extra[0]}': @{fn.sym_name.data} takes "
-            f"{len(types)} argument(s)"
-        )
-    result = []
-    for i, t in enumerate(types):
-        if f"arg{i}" not in arrays:
-            raise ToolError(f"missing input 'arg{i}' (expected {describe(t)})")
-        result.append(check_argument(i, t, arrays[f"arg{i}"]))
-    return result
+        np.savez(path, **{f"result{i}": r for i, r in enumerate(results)})
+    except OSError as err:
+        raise ToolError(f"cannot write '{path}': {err.strerror or err}") from None
 
 
 def summarize(results: Sequence[np.ndarray]) -> str:
@@ -131,10 +145,11 @@ def interpreter_runner(module: ModuleOp, entry: str) -> Callable[..., list[np.nd
 def compiled_runner(
     module: ModuleOp, entry: str, pipeline: str | None, threads: int | None
 ) -> Callable[..., list[np.ndarray]]:
-    """A callable running `entry` compiled to C; results in the interpreter's
-    numpy form (`packdialect.ir.dtypes`: bf16 bits become float32 values)."""
+    """A callable running `entry` compiled to C; bf16 results (raw bits) in
+    the interpreter's numpy form (float32 values), every other result as the
+    runtime returns it, so that --check sees its dtype."""
     from packdialect.compiler import compile as compile_module
-    from packdialect.ir.dtypes import from_storage
+    from packdialect.ir.dtypes import from_storage, is_bf16
 
     result_types = list(find_function(module, entry).function_type.outputs.data)
     compiled = compile_module(
@@ -149,49 +164,11 @@ def compiled_runner(
         out = fn(*args)
         outputs = list(out) if isinstance(out, tuple) else [out]
         return [
-            from_storage(np.asarray(o), t)
+            from_storage(np.asarray(o), t) if is_bf16(t) else np.asarray(o)
             for o, t in zip(outputs, result_types, strict=True)
         ]
 
     return call
-
-
-def tolerance(t: object) -> float:
-    """The --check tolerance for results of MLIR type `t` (relative for floats)."""
-    from packdialect.ir.dtypes import element_type
-
-    name = str(element_type(t))  # type: ignore[arg-type]
-    return {"f64": 1e-7, "f32": 1e-4, "f16": 1e-2, "bf16": 1e-2}.get(name, 0.0)
-
-
-def compare(
-    got: Sequence[np.ndarray], want: Sequence[np.ndarray], types: Sequence[object]
-) -> float:
-    """Max relative error (floats) / max abs error (ints); ToolError on mismatch."""
-    worst = 0.0
-    for i, (g, w, t) in enumerate(zip(got, want, types, strict=True)):
-        g, w = np.asarray(g), np.asarray(w)
-        if g.shape != w.shape:
-            raise ToolError(f"result{i} has shape {g.shape}, expected {w.shape}")
-        if np.issubdtype(w.dtype, np.floating):
-            scale = max(float(np.abs(w).max()) if w.size else 0.0, 1e-30)
-            err = (
-                float(np.abs(g.astype(np.float64) - w).max()) / scale if w.size else 0.0
-            )
-            tol = tolerance(t)
-        else:
-            err = (
-                float(np.abs(g.astype(np.int64) - w.astype(np.int64)).max())
-                if w.size
-                else 0.0
-            )
-            tol = 0.0
-        worst = max(worst, err)
-        if err > tol:
-            raise ToolError(
-                f"--check failed: result{i} differs by {err:.3g} (tolerance {tol})"
-            )
-    return worst
 
 
 def contraction_flops(module: ModuleOp, entry: str) -> int:
@@ -226,9 +203,12 @@ def time_runs(
 def run(argv: Sequence[str] | None) -> int:
     """pack-run's body; raises ToolError for user errors."""
     args = build_parser().parse_args(argv)
+    output = output_path(args.output) if args.output else None
     ctx, module = load_module(args.file)
     fn = find_function(module, args.entry, args.file)
-    inputs = load_inputs(args.inputs, fn, args.seed)
+    if args.pipeline:
+        check_pipeline(args.pipeline)
+    inputs = load_inputs(args.inputs, fn, args.seed, args.shape)
     reference_module = module.clone() if args.check else None
     if args.backend == "interp":
         if args.pipeline:
@@ -241,8 +221,8 @@ def run(argv: Sequence[str] | None) -> int:
         expected = interpreter_runner(reference_module, args.entry)(*inputs)
         err = compare(results, expected, fn.function_type.outputs.data)
         print(f"check: OK (max error {err:.3g} against the interpreter)")
-    if args.output:
-        np.savez(args.output, **{f"result{i}": r for i, r in enumerate(results)})
+    if output is not None:
+        save_results(output, results)
     else:
         print(summarize(results))
     if args.time:

@@ -7,7 +7,8 @@ function op by op, looking each op up there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +24,15 @@ from xdsl.dialects.builtin import (
     MemRefType,
     ModuleOp,
     ShapedType,
+    UnrankedMemRefType,
+    UnrankedTensorType,
 )
 from xdsl.dialects.func import FuncOp
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
 
-from packdialect.ir.dtypes import DtypeError, round_to_bf16, value_dtype
+from packdialect.ir.dtypes import DtypeError, element_type, round_to_bf16, value_dtype
 
 __all__ = [
     "InterpreterError",
@@ -71,11 +74,8 @@ _TERMINATORS = frozenset(
 _FLOAT_TYPES = frozenset({Float16Type, BFloat16Type, Float32Type, Float64Type})
 
 
-def _element_type(type_attr: Attribute) -> Attribute:
-    """The element type of a shaped type, or the type itself."""
-    # Exact-type checks and getattr: isinstance on xDSL's ABCs is slow, and
-    # this runs for every op the interpreter evaluates.
-    return getattr(type_attr, "element_type", type_attr)
+_element_type = element_type
+"""The element type of a shaped type, or the type itself (packdialect.ir.dtypes)."""
 
 
 def _int_width(type_attr: Attribute) -> int | None:
@@ -185,13 +185,8 @@ def _accumulator_dtype(type_attr: Attribute) -> np.dtype:
 
 
 def _random_value(
-    rng: np.random.Generator, type_attr: Attribute, dynamic_size: int
+    rng: np.random.Generator, type_attr: Attribute, shape: tuple[int, ...]
 ) -> Array:
-    shape: tuple[int, ...] = ()
-    if isinstance(type_attr, ShapedType):
-        shape = tuple(
-            dynamic_size if d == DYNAMIC_INDEX else d for d in type_attr.get_shape()
-        )
     if _is_float(type_attr):
         return coerce(rng.uniform(-1.0, 1.0, size=shape), type_attr)
     width = _int_width(type_attr)
@@ -202,19 +197,68 @@ def _random_value(
     return coerce(rng.integers(-8, 9, size=shape), type_attr)
 
 
+def _argument_shape(
+    index: int,
+    type_attr: Attribute,
+    dynamic_size: int | None,
+    shapes: Mapping[int, Sequence[int]],
+) -> tuple[int, ...]:
+    """The shape of random argument `index`: from `shapes`, else its static
+    shape with `dynamic_size` for each dynamic dimension."""
+    if isinstance(type_attr, UnrankedTensorType | UnrankedMemRefType):
+        if index not in shapes:
+            raise InterpreterError(
+                f"argument {index} ({type_attr}) is unranked: pass its shape "
+                "(shapes={index: (...)})"
+            )
+        return tuple(shapes[index])
+    if not isinstance(type_attr, ShapedType):
+        if tuple(shapes.get(index, ())) != ():
+            raise InterpreterError(f"argument {index} is a scalar {type_attr}")
+        return ()
+    static = tuple(type_attr.get_shape())
+    if index in shapes:
+        shape = tuple(shapes[index])
+        fits = len(shape) == len(static) and all(
+            d in (DYNAMIC_INDEX, s) and s >= 0
+            for d, s in zip(static, shape, strict=True)
+        )
+        if not fits:
+            raise InterpreterError(
+                f"shape {shape} for argument {index} does not fit {type_attr}"
+            )
+        return shape
+    if DYNAMIC_INDEX not in static:
+        return static
+    if dynamic_size is None:
+        raise InterpreterError(
+            f"argument {index} ({type_attr}) has dynamic sizes: pass its shape "
+            "(shapes={index: (...)}) or a dynamic_size"
+        )
+    return tuple(dynamic_size if d == DYNAMIC_INDEX else d for d in static)
+
+
 def random_inputs(
-    func_op: FuncOp, seed: int = 0, *, dynamic_size: int = 8
+    func_op: FuncOp,
+    seed: int = 0,
+    *,
+    dynamic_size: int | None = None,
+    shapes: Mapping[int, Sequence[int]] | None = None,
 ) -> list[Array]:
     """Random arguments for `func_op`: one array per argument, of its type.
 
     Floats are uniform in [-1, 1], integers in [-8, 8], index values in
-    [0, 8], i1 random bools; every dynamic dimension gets `dynamic_size`.
+    [0, 8], i1 random bools. A dynamic argument takes its shape from
+    `shapes` (argument index -> shape), else every dynamic dimension gets
+    `dynamic_size`; with neither, InterpreterError names the argument (no
+    size is ever assumed).
     """
     rng = np.random.default_rng(seed)
-    return [
-        _random_value(rng, arg_type, dynamic_size)
-        for arg_type in func_op.function_type.inputs.data
+    types = list(func_op.function_type.inputs.data)
+    sizes = [
+        _argument_shape(i, t, dynamic_size, shapes or {}) for i, t in enumerate(types)
     ]
+    return [_random_value(rng, t, shape) for t, shape in zip(types, sizes, strict=True)]
 
 
 # --------------------------------------------------------------------------
@@ -402,8 +446,15 @@ def run_function(module: ModuleOp, name: str, args: Sequence[Any]) -> list[Array
     Arguments are converted to the storage dtype of their MLIR types; results
     are fresh numpy arrays (0-d for scalars).
     """
-    with np.errstate(all="ignore"):
-        results = _Interpreter(module).call(name, args)
+    try:
+        with np.errstate(all="ignore"):
+            results = _Interpreter(module).call(name, args)
+    except RecursionError:
+        raise InterpreterError(
+            f"@{name}: calls and regions nest deeper than the interpreter can "
+            f"follow (the Python recursion limit, {sys.getrecursionlimit()} "
+            "frames): a recursion that never ends?"
+        ) from None
     return [np.array(r, copy=True) for r in results]
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    ComplexType,
     Float16Type,
     Float32Type,
     Float64Type,
@@ -70,9 +71,12 @@ _STORAGE_FLOATS: dict[type, np.dtype] = {
 
 
 def element_type(type_attr: Attribute) -> Attribute:
-    """The element type of a shaped type, or the type itself."""
+    """The element type of a shaped type, or the type itself (a complex
+    type is its own element: it has no numpy form, not its parts')."""
     # Exact-type checks and getattr: isinstance on xDSL's ABCs is slow, and
     # the interpreter asks for every op it evaluates.
+    if type(type_attr) is ComplexType:
+        return type_attr
     return getattr(type_attr, "element_type", type_attr)
 
 

@@ -8,6 +8,9 @@ for a file. Every failure is a `ToolError` with a location.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
     FileLineColLoc,
@@ -16,14 +19,17 @@ from xdsl.dialects.builtin import (
     StringAttr,
     UnknownLoc,
 )
-from xdsl.ir import Operation
+from xdsl.ir import Attribute, Operation, TypeAttribute
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError, VerifyException
 from xdsl.utils.lexer import Span
+from xdsl.utils.mlir_lexer import MLIRTokenKind
 
 from packdialect.diagnostics import ToolError, location_of
 from packdialect.ir.context import make_context, upgrade_legacy_ops
 from packdialect.ir.extra_verifiers import verify_extra
+
+INT64_MAX = 2**63 - 1
 
 
 class LocatingParser(Parser):
@@ -52,6 +58,40 @@ class LocatingParser(Parser):
             self.raise_error(f"Operation {name} is not registered", at)
         return op_type
 
+    def parse_shape_dimension(self, allow_dynamic: bool = True) -> int:
+        """xDSL's, but like MLIR a size must fit in int64 ("invalid dimension")."""
+        token = self._current_token
+        size = super().parse_shape_dimension(allow_dynamic)
+        if size > INT64_MAX:
+            self.raise_error("invalid dimension", token.span)
+        return size
+
+    def parse_optional_attribute(self) -> Attribute | None:
+        """xDSL's, but an attribute whose value its type rejects (an integer
+        out of range, ...) is a parse error at the attribute, as in MLIR."""
+        start = self._current_token.span.start
+        try:
+            return super().parse_optional_attribute()
+        except VerifyException as err:
+            self.raise_error(_first_line(err), start, max(start + 1, self.pos))
+
+    def parse_optional_type(self) -> TypeAttribute | None:
+        """xDSL's, but a type its verifier rejects is a parse error at it."""
+        start = self._current_token.span.start
+        try:
+            return super().parse_optional_type()
+        except VerifyException as err:
+            self.raise_error(_first_line(err), start, max(start + 1, self.pos))
+
+    def at_end(self) -> bool:
+        """Whether no token is left (the text is blanks and comments)."""
+        return self._current_token.kind == MLIRTokenKind.EOF
+
+    def current_location(self) -> str:
+        """`file:line:col` of the token the parser is at."""
+        where = self._current_token.span.get_location()
+        return f"{where.file}:{where.line + self._line_offset}:{where.col}"
+
     def parse_operation(self) -> Operation:
         op = super().parse_operation()
         span = self._name_spans.pop()
@@ -65,6 +105,11 @@ class LocatingParser(Parser):
         return op
 
 
+def _first_line(err: Exception) -> str:
+    text = str(err).split("\n\n")[0].strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 def parse_error(err: ParseError, line_offset: int = 0) -> ToolError:
     """A ToolError from an xDSL ParseError (first line of its message only)."""
     where = err.span.get_location()
@@ -75,18 +120,34 @@ def parse_error(err: ParseError, line_offset: int = 0) -> ToolError:
 
 
 def parse_source(ctx: Context, text: str, name: str, line_offset: int = 0) -> ModuleOp:
-    """Parse MLIR text with locations; raise ToolError on a syntax error."""
+    """Parse MLIR text with locations; raise ToolError on a syntax error.
+
+    xDSL's parser recurses a few frames per level of nesting (regions,
+    attributes, types): input nested deeper than the recursion limit allows
+    is refused at the token where the parser stopped. Run under
+    `call_with_deep_stack` to reach thousands of levels.
+    """
+    parser = LocatingParser(ctx, text, name, line_offset)
+    if parser.at_end():
+        return ModuleOp([])  # only blanks and comments: MLIR's empty module
     try:
-        module = LocatingParser(ctx, text, name, line_offset).parse_module()
+        module = parser.parse_module()
     except ParseError as err:
         raise parse_error(err, line_offset) from None
+    except RecursionError:
+        where = parser.current_location()
+        raise ToolError(
+            "nesting too deep to parse (more than the Python recursion "
+            f"limit, {sys.getrecursionlimit()} frames, allows)",
+            where,
+        ) from None
     upgrade_legacy_ops(module)
     return module
 
 
 def verify_located(module: ModuleOp, default_location: str = "") -> None:
     """Verify every op, innermost first; raise ToolError naming the failing op."""
-    for op in _post_order(module):
+    for op in post_order(module):
         try:
             op.verify(verify_nested_ops=False)
             verify_extra(op)
@@ -98,12 +159,24 @@ def verify_located(module: ModuleOp, default_location: str = "") -> None:
             raise ToolError(message, location_of(op, default_location)) from None
 
 
-def _post_order(op: Operation):
+def _children(op: Operation) -> Iterator[Operation]:
     for region in op.regions:
         for block in region.blocks:
-            for child in block.ops:
-                yield from _post_order(child)
-    yield op
+            yield from block.ops
+
+
+def post_order(op: Operation) -> Iterator[Operation]:
+    """`op` and every op nested in it, children before parents (iterative:
+    no recursion however deep the regions nest)."""
+    stack = [(op, _children(op))]
+    while stack:
+        parent, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            yield parent
+        else:
+            stack.append((child, _children(child)))
 
 
 def load_module(path: str, ctx: Context | None = None) -> tuple[Context, ModuleOp]:

@@ -4,7 +4,16 @@ from xdsl.utils.exceptions import DiagnosticException
 
 
 class CompileError(DiagnosticException):
-    """Lowering, emission or compilation failed (the message names the file)."""
+    """Lowering, emission or compilation failed (the message names the file).
+
+    `location` is the `file:line:col` of the offending input when known;
+    then the text reads `file:line:col: error: message`, like the tools.
+    """
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(f"{location}: error: {message}" if location else message)
+        self.message = message
+        self.location = location
 
 
 class ArgumentError(DiagnosticException):

@@ -7,7 +7,8 @@ A function whose results were bufferized into out-parameters
 (`packdialect.outputs = N`) is called with its inputs only (outputs are
 allocated, 64-byte aligned, and returned: one array, or a tuple for several)
 or with inputs and outputs (written in place and returned). Other functions
-take every argument explicitly and return the C return value. Arguments are
+take every argument explicitly and return the C return value (a numpy scalar
+of the storage dtype: float32 for f32). Arguments are
 checked (count, dtype, shape) before the call; non-contiguous arrays are
 copied (and copied back when written); see `marshal.py` for the numpy forms.
 """
@@ -30,6 +31,7 @@ from packdialect.emit.abi import (
     is_public,
     num_outputs,
 )
+from packdialect.ir.dtypes import storage_dtype
 from packdialect.runtime.errors import ArgumentError, CompileError
 from packdialect.runtime.marshal import (
     ArgSpec,
@@ -80,6 +82,11 @@ class CompiledFunction:
         self._specs = [self._spec(i, t, names[i]) for i, t in enumerate(self._inputs)]
         self._cfunc.argtypes = [param_ctypes(p, self._inputs) for p in self._params]
         self._cfunc.restype = scalar_ctypes(self._results[0]) if self._results else None
+        # ctypes returns Python floats/ints; a scalar result comes back as a
+        # numpy scalar of its storage dtype (f32 -> float32, not float64).
+        self._scalar_type = (
+            storage_dtype(self._results[0]).type if self._results else None
+        )
 
     def _spec(self, index: int, t: Attribute, name: str) -> ArgSpec:
         where = f"function '{self.name}': argument {index}" + (
@@ -174,6 +181,8 @@ class CompiledFunction:
         return outputs
 
     def _results_of(self, args: tuple[Any, ...], value: Any) -> Any:
+        if self._scalar_type is not None:
+            value = self._scalar_type(value)
         if not self.num_outputs:
             return value
         outputs = list(args[self.num_inputs :])

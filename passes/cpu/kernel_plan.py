@@ -478,11 +478,14 @@ there across k blocks."""
 
 def with_tile_k(plan: KernelPlan, target: TargetInfo, tile_k: int) -> KernelPlan:
     """Choose the k blocking: the vector operand's k panel fills about half
-    of L1, in blocks of equal size."""
+    of L1, in blocks of equal size. An empty k loop (K = 0: the result is
+    its init) is not blocked."""
     if not plan.reduction_outer:
         return replace(plan, tile_k=0)
     inner_k = plan.reduction_outer[-1]
     k_extent = plan.extents[inner_k]
+    if k_extent <= 0:
+        return replace(plan, tile_k=0)
     if tile_k <= 0:
         panel = plan.extent(plan.vdim) * plan.extent(plan.kdim)
         panel_bytes = panel * bitwidth(plan.vec.element_type) // 8
@@ -515,10 +518,10 @@ def with_tile_m(
         l2 = target.l2_kib * 1024
         block_rows = rows * plan.extent(plan.kdim)
         block_bytes = block_rows * k_block * bitwidth(plan.bcast.element_type) // 8
-        by_bcast = int(l2 * L2_BLOCK_SHARE) // block_bytes
+        by_bcast = int(l2 * L2_BLOCK_SHARE) // max(1, block_bytes)
         n_extent = math.prod(plan.extents[d] for d in n_loops) * plan.extent(plan.vdim)
         acc_bytes = rows * n_extent * bitwidth(plan.acc_type) // 8
-        by_acc = int(l2 * L2_ACC_SHARE) // acc_bytes
+        by_acc = int(l2 * L2_ACC_SHARE) // max(1, acc_bytes)
         longest = max(1, by_acc if 2 * by_acc >= by_bcast else by_bcast)
         blocks = -(-max(tiles, 1) // longest)
         tile_m = -(-max(tiles, 1) // blocks)

@@ -82,6 +82,7 @@ from packdialect.emit.c.types import (
 )
 from packdialect.emit.c.vector import VectorEmitterMixin
 from packdialect.emit.c.views import MemRefView, arg_view
+from packdialect.emit.sizes import check_addressable
 from packdialect.ir.attributes import NUM_THREADS_ATTR, OUTPUTS_ATTR
 
 __all__ = [
@@ -705,7 +706,9 @@ def _elementwise_names() -> list[str]:
 
 
 def emit_c(module: ModuleOp) -> str:
-    """Translate a lowered module to C source text (raises EmitError)."""
+    """Translate a lowered module to C source text (raises EmitError, also
+    for a buffer too large for 64-bit index arithmetic)."""
+    check_addressable(module)
     return CEmitter(module).emit()
 
 

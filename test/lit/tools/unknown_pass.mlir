@@ -4,7 +4,7 @@
 // RUN: not pack-opt %s -p no-such-pass 2>/dev/null | wc -c | filecheck %s --check-prefix=EMPTY
 
 // CHECK-NOT: Traceback
-// CHECK: pack-opt: error: Unrecognized passes: ['no-such-pass']
+// CHECK: pack-opt: error: invalid pass pipeline '{{.*}}': Unrecognized passes: ['no-such-pass']
 // CHECK-NOT: Traceback
 // EMPTY: {{^ *0$}}
 func.func @f() {
