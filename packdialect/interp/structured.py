@@ -44,6 +44,13 @@ def _loop_ranges(
     return tuple(r for r in ranges if r is not None)
 
 
+_DIVISIONS = (
+    AffineBinaryOpKind.FloorDiv,
+    AffineBinaryOpKind.CeilDiv,
+    AffineBinaryOpKind.Mod,
+)
+
+
 def _eval_affine(expr: AffineExpr, dims: Sequence[Any], symbols: Sequence[Any]) -> Any:
     """An affine expression on dim / symbol values (ints or int arrays)."""
     if isinstance(expr, AffineDimExpr):
@@ -56,6 +63,10 @@ def _eval_affine(expr: AffineExpr, dims: Sequence[Any], symbols: Sequence[Any]) 
         raise InterpreterError(f"unsupported affine expression {expr}")
     lhs = _eval_affine(expr.lhs, dims, symbols)
     rhs = _eval_affine(expr.rhs, dims, symbols)
+    if expr.kind in _DIVISIONS and np.any(np.asarray(rhs) <= 0):
+        raise InterpreterError(
+            f"division by non-positive value in affine expression {expr}"
+        )
     match expr.kind:
         case AffineBinaryOpKind.Add:
             return lhs + rhs

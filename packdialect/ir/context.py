@@ -12,6 +12,7 @@ from xdsl.rewriter import Rewriter
 from xdsl.universe import Universe
 
 from packdialect.ir import canonicalization
+from packdialect.ir.affine_ops import AFFINE_OPS
 from packdialect.ir.arith_ops import ARITH_OPS
 from packdialect.ir.ops import (
     LINALG_ATTRIBUTES,
@@ -44,6 +45,8 @@ def dialect_factories() -> dict[str, Callable[[], Dialect]]:
     factories["linalg"] = lambda: _extended(linalg(), LINALG_OPS, LINALG_ATTRIBUTES)
     factories["tensor"] = lambda: _extended(tensor(), TENSOR_OPS)
     factories["arith"] = lambda: _extended(arith(), ARITH_OPS)
+    affine_dialect = factories["affine"]
+    factories["affine"] = lambda: _extended(affine_dialect(), AFFINE_OPS)
     return factories
 
 

@@ -74,6 +74,14 @@ class LocatingParser(Parser):
             return super().parse_optional_attribute()
         except VerifyException as err:
             self.raise_error(_first_line(err), start, max(start + 1, self.pos))
+        except (NotImplementedError, ZeroDivisionError) as err:
+            # xDSL's affine expressions refuse semi-affine products and
+            # quotients, and fold a constant division by zero
+            self.raise_error(
+                f"unsupported affine expression: {_first_line(err)}",
+                start,
+                max(start + 1, self.pos),
+            )
 
     def parse_optional_type(self) -> TypeAttribute | None:
         """xDSL's, but a type its verifier rejects is a parse error at it."""

@@ -11,13 +11,20 @@ and in mlir-opt / iree-opt):
   order of first use, defined above the module (`#map = affine_map<...>`);
 - inside an array, an i64 integer or an f64 float drops its type
   (`[[0, 1], [2]]`, not `[[0 : i64, 1 : i64], [2 : i64]]`), as MLIR elides
-  the default type there; a named attribute keeps it (`a = 1 : i64`).
+  the default type there; a named attribute keeps it (`a = 1 : i64`);
+- affine expressions print as MLIR prints them (`d0 * 8 + d1`, `-s0 + 8`,
+  `s0 - 6`: parentheses only where binding needs them; see
+  `affine_expr_text`), and `affine.apply` / `min` / `max` put the operands
+  right after the map (`affine.apply #map()[%0]`);
+- `linalg.transpose`, `broadcast` and `reduce` space their operand lists
+  as mlir-opt does (`ins(%a : tensor<4x8xf32>)`).
 
 `print_module(module)` returns the whole text, aliases first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
 from typing import IO
@@ -33,7 +40,16 @@ from xdsl.dialects.builtin import (
     f64,
     i64,
 )
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.ir.affine import (
+    AffineBinaryOpExpr,
+    AffineBinaryOpKind,
+    AffineConstantExpr,
+    AffineDimExpr,
+    AffineExpr,
+    AffineMap,
+    AffineSymExpr,
+)
 from xdsl.printer import Printer
 from xdsl.traits import IsolatedFromAbove
 from xdsl.utils.target import Target
@@ -41,6 +57,133 @@ from xdsl.utils.target import Target
 DEFAULT_DIALECTS = {"func.func": "func"}
 """Ops whose regions print ops of a dialect without its prefix (MLIR's
 getDefaultDialect); builtin ops print without a prefix everywhere."""
+
+
+_SPELLING = {
+    AffineBinaryOpKind.Mul: " * ",
+    AffineBinaryOpKind.FloorDiv: " floordiv ",
+    AffineBinaryOpKind.CeilDiv: " ceildiv ",
+    AffineBinaryOpKind.Mod: " mod ",
+}
+
+
+def _constant(expr: AffineExpr) -> int | None:
+    return expr.value if isinstance(expr, AffineConstantExpr) else None
+
+
+def affine_expr_text(expr: AffineExpr, strong: bool = False) -> str:
+    """`expr` as MLIR's AsmPrinter writes it. `strong`: the enclosing
+    operator binds tighter than `+` (so a sum or product needs parentheses).
+
+    A product by -1 prints as a negation (`-d0`); a sum with a negative
+    constant, or with a product by a negative constant, as a subtraction
+    (`d0 - 6`, `d0 - d1`, `d0 - d1 * 2`)."""
+    if isinstance(expr, AffineDimExpr):
+        return f"d{expr.position}"
+    if isinstance(expr, AffineSymExpr):
+        return f"s{expr.position}"
+    if isinstance(expr, AffineConstantExpr):
+        return str(expr.value)
+    assert isinstance(expr, AffineBinaryOpExpr)
+    lhs, rhs = expr.lhs, expr.rhs
+    if expr.kind != AffineBinaryOpKind.Add:
+        if expr.kind == AffineBinaryOpKind.Mul and _constant(rhs) == -1:
+            text = "-" + affine_expr_text(lhs, True)
+        else:
+            text = (
+                affine_expr_text(lhs, True)
+                + _SPELLING[expr.kind]
+                + affine_expr_text(rhs, True)
+            )
+        return f"({text})" if strong else text
+    text = None
+    factor = (
+        _constant(rhs.rhs)
+        if isinstance(rhs, AffineBinaryOpExpr) and rhs.kind == AffineBinaryOpKind.Mul
+        else None
+    )
+    if isinstance(rhs, AffineBinaryOpExpr) and factor is not None and factor < 0:
+        if factor == -1:
+            nested = rhs.lhs
+            right = affine_expr_text(nested, _is_add(nested))
+        else:
+            right = f"{affine_expr_text(rhs.lhs, True)} * {-factor}"
+        text = f"{affine_expr_text(lhs)} - {right}"
+    elif (value := _constant(rhs)) is not None and value < 0:
+        text = f"{affine_expr_text(lhs)} - {-value}"
+    else:
+        text = f"{affine_expr_text(lhs)} + {affine_expr_text(rhs)}"
+    return f"({text})" if strong else text
+
+
+def _is_add(expr: AffineExpr) -> bool:
+    return isinstance(expr, AffineBinaryOpExpr) and expr.kind == AffineBinaryOpKind.Add
+
+
+def affine_map_text(amap: AffineMap) -> str:
+    """`affine_map<(d0, ..)[s0, ..] -> (..)>` as MLIR prints it."""
+    dims = ", ".join(f"d{i}" for i in range(amap.num_dims))
+    syms = ", ".join(f"s{i}" for i in range(amap.num_symbols))
+    head = f"({dims})" + (f"[{syms}]" if amap.num_symbols else "")
+    results = ", ".join(affine_expr_text(r) for r in amap.results)
+    return f"affine_map<{head} -> ({results})>"
+
+
+def _print_affine_op(printer: MlirPrinter, op: Operation) -> None:
+    """`affine.apply` / `min` / `max`: ` #map(dims)[symbols]`."""
+    map_attr = op.properties["map"]
+    assert isinstance(map_attr, AffineMapAttr)
+    dims = op.operands[: map_attr.data.num_dims]
+    symbols = op.operands[map_attr.data.num_dims :]
+    printer.print_string(" ")
+    printer.print_attribute(map_attr)
+    printer.print_string("(")
+    printer.print_list(dims, printer.print_operand)
+    printer.print_string(")")
+    if symbols:
+        printer.print_string("[")
+        printer.print_list(symbols, printer.print_operand)
+        printer.print_string("]")
+    printer.print_op_attributes(op.attributes)
+
+
+def _print_operand_list(printer: MlirPrinter, keyword: str, value: SSAValue) -> None:
+    printer.print_string(f" {keyword}(")
+    printer.print_ssa_value(value)
+    printer.print_string(" : ")
+    printer.print_attribute(value.type)
+    printer.print_string(")")
+
+
+def _print_linalg_view_op(printer: MlirPrinter, op: Operation) -> None:
+    """`linalg.transpose` / `broadcast` / `reduce` as mlir-opt spaces them."""
+    attr = "permutation" if op.name == "linalg.transpose" else "dimensions"
+    _print_operand_list(printer, "ins", op.operands[0])
+    _print_operand_list(printer, "outs", op.operands[1])
+    values = op.properties[attr]
+    printer.print_string(f" {attr} = [")
+    printer.print_list(values.get_values(), printer.print_int)  # type: ignore[union-attr]
+    printer.print_string("]")
+    if op.name == "linalg.reduce":  # the others' regions are implicit
+        block = op.regions[0].blocks[0]
+        with printer.indented():
+            printer.print_string("\n")
+            printer.print_string("(")
+            printer.print_list(block.args, printer.print_block_argument)
+            printer.print_string(") ")
+            printer.print_region(op.regions[0], print_entry_block_args=False)
+
+
+OP_PRINTERS: dict[str, Callable[[MlirPrinter, Operation], None]] = {
+    "affine.apply": _print_affine_op,
+    "affine.min": _print_affine_op,
+    "affine.max": _print_affine_op,
+    "linalg.transpose": _print_linalg_view_op,
+    "linalg.broadcast": _print_linalg_view_op,
+    "linalg.reduce": _print_linalg_view_op,
+}
+"""Ops whose xDSL custom form mlir-opt spells differently: what follows the
+op name."""
 
 
 class MlirPrinter(Printer):
@@ -70,26 +213,36 @@ class MlirPrinter(Printer):
             or Operation.print is type(op).print
         )
         name = op.name if generic else self.short_name(op)
+        custom = None if generic else OP_PRINTERS.get(op.name)
         default = DEFAULT_DIALECTS.get(op.name)
         if default is not None:
             self._default_dialects.append(default)
         try:
-            if name == op.name:
+            if name == op.name and custom is None:
                 super().print_op(op)
             else:
-                self._print_custom_op(op, name)
+                self._print_custom_op(op, name, custom)
         finally:
             if default is not None:
                 self._default_dialects.pop()
 
-    def _print_custom_op(self, op: Operation, name: str) -> None:
-        """The custom form of `op` under its short `name`."""
+    def _print_custom_op(
+        self,
+        op: Operation,
+        name: str,
+        custom: Callable[[MlirPrinter, Operation], None] | None = None,
+    ) -> None:
+        """The custom form of `op` under its short `name` (printed by `custom`
+        where mlir-opt's form differs from xDSL's)."""
         scope = bool(op.get_traits_of_type(IsolatedFromAbove))
         self._print_results(op)
         if scope:
             self.enter_scope()
         self.print_string(name)
-        op.print(self)
+        if custom is not None:
+            custom(self, op)
+        else:
+            op.print(self)
         if self.print_debuginfo:
             self.print_string(" ")
             self.print_attribute(op.location)
@@ -98,10 +251,11 @@ class MlirPrinter(Printer):
 
     # ---- attributes -------------------------------------------------------
     def print_attribute(self, attribute: Attribute) -> None:
-        if isinstance(attribute, AffineMapAttr) and not (
-            self.print_generic_format or self.local_scope
-        ):
-            self.print_string(self._alias(attribute))
+        if isinstance(attribute, AffineMapAttr):
+            if self.print_generic_format or self.local_scope:
+                self.print_string(affine_map_text(attribute.data))
+            else:
+                self.print_string(self._alias(attribute))
             return
         if isinstance(attribute, ArrayAttr):
             self.print_string("[")
@@ -133,9 +287,7 @@ class MlirPrinter(Printer):
         """`#mapN = affine_map<...>` lines for every alias used, in order."""
         lines = []
         for attribute, alias in self.map_aliases.items():
-            text = StringIO()
-            Printer(stream=text).print_attribute(attribute)
-            lines.append(f"{alias} = {text.getvalue()}\n")
+            lines.append(f"{alias} = {affine_map_text(attribute.data)}\n")
         return "".join(lines)
 
 

@@ -75,6 +75,11 @@ GOOD_NPZ = {"arg0": np.zeros(4, np.float32)}
 MM_NPZ = {f"arg{i}": np.zeros((16, 16), np.float32) for i in range(3)}
 BAD_PIPE = "canonicalize,"
 SYNTAX = fn("  %0 = arith.constant : i32\n  return")
+DIV0 = fn(
+    "  %0 = affine.apply affine_map<(d0) -> (d0 floordiv 0)>(%i)\n  return %0 : index",
+    "%i: index",
+    "index",
+)
 
 # One case per line (ruff format would split them).
 # fmt: off
@@ -92,6 +97,8 @@ CASES: list[Case] = [
     Case("opt-dimension-negative", "pack-opt", {"in.mlir": fn("  return", "%a: tensor<-3xf32>")}, ("in.mlir",), 1, at(1, 25) + "Expected shape type"),
     Case("opt-unknown-type", "pack-opt", {"in.mlir": fn("  return", "%a: !foo.bar")}, ("in.mlir",), 1, at(1, 26) + "'foo.bar' is not registered"),
     Case("opt-bad-affine-map", "pack-opt", {"in.mlir": "#m = affine_map<(d0) -> (d1)>\n" + OK}, ("in.mlir",), 1, at(1, 26) + "Identifier not in space d1"),
+    Case("opt-semi-affine-product", "pack-opt", {"in.mlir": fn("  %0 = affine.apply affine_map<(d0, d1) -> (d0 * d1)>(%i, %i)\n  return", "%i: index")}, ("in.mlir",), 1, at(2, 21) + "unsupported affine expression: Multiplication with non-constant"),
+    Case("opt-affine-constant-division-by-zero", "pack-opt", {"in.mlir": fn("  %0 = affine.apply affine_map<(d0) -> (4 floordiv 0)>(%i)\n  return", "%i: index")}, ("in.mlir",), 1, at(2, 21) + "unsupported affine expression: integer division or modulo by zero"),
     Case("opt-dense-shape-mismatch", "pack-opt", {"in.mlir": fn("  %0 = arith.constant dense<[1, 2]> : tensor<3xi32>\n  return")}, ("in.mlir",), 1, at(3, 3) + r"Shape mismatch in dense literal. Expected \[3\] shape from the type, but got \[2\]"),
     Case("opt-integer-too-wide", "pack-opt", {"in.mlir": fn("  %0 = arith.constant 99999999999999999999 : i32\n  return")}, ("in.mlir",), 1, at(2, 23) + "Integer value 99999999999999999999 is out of range for type i32"),
     Case("opt-float-for-integer", "pack-opt", {"in.mlir": fn("  %0 = arith.constant 1.5 : i32\n  return")}, ("in.mlir",), 1, at(3, 3) + "Floating point value is not valid for integer type"),
@@ -144,6 +151,8 @@ CASES: list[Case] = [
     Case("opt-in-place-pass-failure", "pack-opt", {"in.mlir": DYNAMIC}, ("in.mlir", "-o", "in.mlir", "-p", "bufferize"), 1, r"in.mlir:1:1: error: bufferize: only static shapes are supported, got tensor<\?x\?xf32> in 'func.func'$"),
     Case("opt-in-place-split-chunk", "pack-opt", {"in.mlir": OK + "// -----\n" + fn("  return %a : f32", "%a: f64", "f32")}, ("in.mlir", "-o", "in.mlir", "--split-input-file"), 1, at(6, 10) + "operand is used with type f32, but has been previously used or defined with type f64$"),
     # pack-run: options, checked before anything runs
+    Case("run-affine-division-by-zero-interp", "pack-run", {"in.mlir": DIV0}, ("in.mlir", "--entry", "f"), 1, r"pack-run: error: division by non-positive value in affine expression \(d0 floordiv 0\)$"),
+    Case("run-affine-division-by-zero-c", "pack-run", {"in.mlir": DIV0}, ("in.mlir", "--entry", "f", "--backend", "c"), 1, at(2, 8) + "'affine.apply': division by non-positive value is not supported$"),
     Case("run-threads-negative", "pack-run", {"in.mlir": OK}, ("in.mlir", "--entry", "f", "--threads", "-1"), 2, "pack-run: error: argument --threads: must be >= 0, got -1$"),
     Case("run-threads-not-a-number", "pack-run", {"in.mlir": OK}, ("in.mlir", "--entry", "f", "--threads", "two"), 2, "pack-run: error: argument --threads: expected an integer, got 'two'$"),
     Case("run-time-negative", "pack-run", {"in.mlir": OK}, ("in.mlir", "--entry", "f", "--time", "-5"), 2, "pack-run: error: argument --time: must be >= 0, got -5$"),

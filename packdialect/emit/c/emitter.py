@@ -593,6 +593,10 @@ class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
         affine_map = op.properties["map"].data  # type: ignore[union-attr]
         dims = [self.index(v) for v in op.operands[: affine_map.num_dims]]
         symbols = [self.index(v) for v in op.operands[affine_map.num_dims :]]
+        if _divides_by_non_positive(affine_map.results):
+            raise EmitError(
+                f"'{op.name}': division by non-positive value is not supported", op
+            )
         values = [self._affine_expr(e, dims, symbols) for e in affine_map.results]
         if op.name == "affine.apply" or len(values) == 1:
             result = values[0]
@@ -648,6 +652,24 @@ class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
 
     def _global_decl(self, op: Operation) -> str:
         return self.global_declaration(op, self.global_symbols[op.sym_name.data])
+
+
+def _divides_by_non_positive(exprs) -> bool:
+    """Whether a floordiv / ceildiv / mod divides by a constant <= 0 (MLIR's
+    affine lowering refuses those; C would trap or be undefined)."""
+    for expr in exprs:
+        if type(expr).__name__ != "AffineBinaryOpExpr":
+            continue
+        rhs = expr.rhs
+        if (
+            expr.kind.name in ("FloorDiv", "CeilDiv", "Mod")
+            and type(rhs).__name__ == "AffineConstantExpr"
+            and rhs.value <= 0
+        ):
+            return True
+        if _divides_by_non_positive([expr.lhs, rhs]):
+            return True
+    return False
 
 
 def _fold_affine_division(token: str, lhs: int, rhs: int) -> int:

@@ -47,7 +47,7 @@ func.func @two_results(%a: tensor<4x8xf32>, %c: tensor<4x8xf32>) -> (tensor<4x8x
 // CHECK-SAME:    (%[[A:.+]]: memref<4x4xf32>, %[[C:.+]]: memref<4x4xf32>, %[[OUT0:.+]]: memref<4x4xf32>, %[[OUT1:.+]]: memref<4x4xf32>, %[[OUT2:.+]]: memref<4x4xf32>)
 // CHECK:         "memref.copy"(%[[C]], %[[OUT0]])
 // CHECK-NEXT:    linalg.matmul ins(%[[A]], %[[A]] : {{.*}}) outs(%[[OUT0]] : memref<4x4xf32>)
-// CHECK-NEXT:    linalg.transpose ins(%[[A]]:memref<4x4xf32>) outs(%[[OUT1]]:memref<4x4xf32>) permutation = [1, 0]
+// CHECK-NEXT:    linalg.transpose ins(%[[A]] : memref<4x4xf32>) outs(%[[OUT1]] : memref<4x4xf32>) permutation = [1, 0]
 // CHECK-NEXT:    "memref.copy"(%[[A]], %[[OUT2]])
 // CHECK-NEXT:    return
 func.func @read_only_args(%a: tensor<4x4xf32>, %c: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) {

@@ -4,7 +4,7 @@
 
 // padded-sizes-next-multiple-of: n (127) is not tiled by a size but padded to
 // the next multiple of 10, one tile of 130 (upstream's example).
-// PAD-DAG: #[[MAP5:map[0-9]*]] = affine_map<()[s0] -> (((s0 ceildiv 10) * 10))>
+// PAD-DAG: #[[MAP5:map[0-9]*]] = affine_map<()[s0] -> ((s0 ceildiv 10) * 10)>
 //  PAD-LABEL: func.func @matmul_mk_nk_nm(
 //        PAD:   linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [32, 8]
 //   PAD-SAME:     : tensor<1023x255xf32> -> tensor<128x8x32x8xf32>
@@ -40,7 +40,7 @@ func.func @matmul_mk_nk_nm(%A : tensor<1023x255xf32>, %B : tensor<127x255xf32>, 
 }
 
 // Divisible static sizes: no padding_value (upstream's no_padding_on_packs).
-// DYN-DAG: #[[MAP4:map[0-9]*]] = affine_map<()[s0] -> ((s0 ceildiv 8))>
+// DYN-DAG: #[[MAP4:map[0-9]*]] = affine_map<()[s0] -> (s0 ceildiv 8)>
 //  DYN-LABEL: func.func @divisible(
 //   DYN-NOT:    padding_value
 //       DYN:    linalg.pack %{{.+}} inner_dims_pos = [1, 0] inner_tiles = [32, 8]

@@ -7,7 +7,7 @@
 // REPORT: {{.*}}.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: pack-greedily: @matvec: linalg.matvec: not packed: need 3 or more loops to find a matmul to pack, found 2
 // CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[MAP2:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
-// CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d2, d1, (d0 + d3))>
+// CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d2, d1, d0 + d3)>
 // CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
 // CHECK-LABEL: func.func @matvec(
 //  CHECK-NEXT:   %{{.+}} = linalg.matvec ins(%{{.+}}, %{{.+}} : tensor<1023x255xf32>, tensor<255xf32>) outs(%{{.+}} : tensor<1023xf32>) -> tensor<1023xf32>

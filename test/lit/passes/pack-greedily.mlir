@@ -125,7 +125,7 @@ func.func @contraction_bmkm2_nkb_nbm(%A : tensor<6x33x40x5xf32>, %B : tensor<17x
 
 // Convolution: only the bare dims are packed (n as m, f as n, c as k); the
 // window loops stay in front. Loops (oh, ow, kh, kw, c, n, f)(cc, nn, ff).
-// CHECK-DAG: #[[MAP13:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9) -> (d5, (d0 + d2), (d1 + d3), d4, d7, d8)>
+// CHECK-DAG: #[[MAP13:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9) -> (d5, d0 + d2, d1 + d3, d4, d7, d8)>
 // CHECK-DAG: #[[MAP14:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9) -> (d2, d3, d4, d6, d7, d9)>
 // CHECK-DAG: #[[MAP15:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9) -> (d5, d0, d1, d6, d8, d9)>
 // CHECK-LABEL: func.func @conv_2d_nhwc_hwcf(
