@@ -377,7 +377,8 @@ class FunctionBufferizer:
             return self._relayout(op)
         if isinstance(op, LinalgStructuredOperation | BroadcastOp | ReduceOp):
             return self._linalg(op)
-        handler = _HANDLERS.get(type(op))
+        # by class or base class: packdialect's PadOp refines tensor.PadOp
+        handler = next((_HANDLERS[c] for c in type(op).__mro__ if c in _HANDLERS), None)
         if handler is not None:
             return handler(self, op)
         if isinstance(op, arith.ConstantOp) and _is_tensor(op.result.type):

@@ -26,13 +26,11 @@ and each such group becomes an `scf.for` nest copying `%src` into `%dst`:
 Loops of extent 1 are not emitted; loops carry `packdialect.parallel`.
 Packs on plain tensors (not bufferized) are left alone in this mode.
 
-`to-tensor-ops=true`: on tensors, as upstream's `lowerPack` / `lowerUnPack`:
-pack -> `tensor.pad` (only when a tile does not divide its dim) +
-`tensor.expand_shape` + `linalg.transpose` into the pack's dest; unpack ->
-`tensor.empty` + `linalg.transpose` + `tensor.collapse_shape` +
-`tensor.extract_slice` (only when padded) + `linalg.copy` into the dest.
+`to-tensor-ops=true`: on tensors, as upstream's `decompose_pack_unpack` (outer
+dims of 1, SSA tiles allowed) or `lowerPack` / `lowerUnPack` (any static op);
+see `passes.lower_packs_tensor`. An op that fits neither is kept, with a remark.
 
-Dynamic tiles or shapes are refused with a PassFailedException.
+In the loop mode, dynamic tiles or shapes are refused with an error at the op.
 """
 
 from __future__ import annotations
@@ -42,19 +40,12 @@ from dataclasses import dataclass
 
 from xdsl.builder import Builder
 from xdsl.context import Context
-from xdsl.dialects import bufferization, memref, tensor
+from xdsl.dialects import bufferization, memref
 from xdsl.dialects.builtin import (
-    ArrayAttr,
-    DenseArrayBase,
-    IndexType,
-    IntegerAttr,
     MemRefType,
     ModuleOp,
-    TensorType,
-    i64,
 )
-from xdsl.dialects.linalg.ops import CopyOp, TransposeOp
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
@@ -67,7 +58,8 @@ from xdsl.utils.exceptions import PassFailedException
 
 from packdialect.analysis.layout import Relayout, memref_strides, relayout_facts
 from packdialect.diagnostics import OpError, Refused
-from packdialect.ir.ops import PackOp, RelayoutOp, UnpackOp
+from packdialect.ir.ops import PackOp, RelayoutOp
+from passes.lower_packs_tensor import lower_to_tensor_ops_or_remark
 from passes.utils.loops import (
     IndexConstants,
     add_index,
@@ -395,126 +387,6 @@ def lower_relayout_to_loops(
 
 
 # ---------------------------------------------------------------------------
-# Tensor ops (upstream's decomposition)
-# ---------------------------------------------------------------------------
-
-
-def _expanded_layout(facts: Relayout) -> tuple[list[int], list[list[int]], dict]:
-    """Shape, reassociation and positions of the strip-mined (expanded) tensor.
-
-    Each unpacked dim d becomes (outer, tile) when tiled, else (d). Returns the
-    expanded shape, the reassociation groups, and {("o"|"t", d): position}.
-    """
-    shape: list[int] = []
-    groups: list[list[int]] = []
-    where: dict[tuple[str, int], int] = {}
-    for dim in range(facts.rank):
-        group = [len(shape)]
-        where[("o", dim)] = len(shape)
-        shape.append(facts.outer_extent(dim))
-        i = facts.tile_of(dim)
-        if i is not None:
-            where[("t", dim)] = len(shape)
-            group.append(len(shape))
-            shape.append(facts.tiles[i])
-        groups.append(group)
-    return shape, groups, where
-
-
-def _packed_order(facts: Relayout, where: dict) -> list[int]:
-    """Expanded positions in packed order: outer dims (permuted), then tiles."""
-    order = [where[("o", facts.perm[j])] for j in range(facts.rank)]
-    order += [where[("t", d)] for d in facts.inner_dims_pos]
-    return order
-
-
-def _reassociation(groups: Sequence[Sequence[int]]) -> ArrayAttr:
-    return ArrayAttr(ArrayAttr(IntegerAttr(i, i64) for i in g) for g in groups)
-
-
-def _pad_region(value: SSAValue, rank: int) -> Region:
-    block = Block(arg_types=[IndexType()] * rank)
-    block.add_op(tensor.YieldOp(value))
-    return Region(block)
-
-
-def lower_pack_to_tensor_ops(op: PackOp, rewriter: PatternRewriter) -> None:
-    """pack -> pad + expand_shape + transpose (upstream `linalg::lowerPack`)."""
-    facts = _static_facts(op)
-    b = Builder(InsertPoint.before(op))
-    source = op.source
-    elt = op.unpacked_type().get_element_type()
-    shape, groups, where = _expanded_layout(facts)
-    padded_shape = [
-        facts.outer_extent(d)
-        * (facts.tiles[facts.tile_of(d)] if facts.tile_of(d) is not None else 1)  # type: ignore[index]
-        for d in range(facts.rank)
-    ]
-    if facts.needs_padding:
-        if op.padding_value is None:
-            raise OpError(
-                op, "lower-packs: linalg.pack needs a padding_value for partial tiles"
-            )
-        high = [p - s for p, s in zip(padded_shape, facts.shape, strict=True)]
-        pad = b.insert(
-            tensor.PadOp(
-                source,
-                [],
-                [],
-                _pad_region(op.padding_value, facts.rank),
-                [0] * facts.rank,
-                high,
-                TensorType(elt, padded_shape),
-            )
-        )
-        source = pad.result
-    expand = b.insert(
-        tensor.ExpandShapeOp(
-            source, [], _reassociation(groups), shape, TensorType(elt, shape)
-        )
-    )
-    perm = DenseArrayBase.from_list(i64, _packed_order(facts, where))
-    transpose = b.insert(TransposeOp(expand.result, op.dest, perm))
-    rewriter.replace(op, [], [transpose.results[0]])
-
-
-def lower_unpack_to_tensor_ops(op: UnpackOp, rewriter: PatternRewriter) -> None:
-    """unpack -> transpose + collapse_shape + extract_slice + copy (upstream)."""
-    facts = _static_facts(op)
-    b = Builder(InsertPoint.before(op))
-    elt = op.unpacked_type().get_element_type()
-    shape, groups, where = _expanded_layout(facts)
-    order = _packed_order(facts, where)
-    inverse = [order.index(p) for p in range(len(order))]
-    empty = b.insert(tensor.EmptyOp([], TensorType(elt, shape)))
-    transpose = b.insert(
-        TransposeOp(op.source, empty.tensor, DenseArrayBase.from_list(i64, inverse))
-    )
-    padded_shape = [shape[g[0]] * (shape[g[1]] if len(g) > 1 else 1) for g in groups]
-    collapse = b.insert(
-        tensor.CollapseShapeOp.create(
-            operands=[transpose.results[0]],
-            result_types=[TensorType(elt, padded_shape)],
-            properties={"reassociation": _reassociation(groups)},
-        )
-    )
-    value = collapse.results[0]
-    if facts.needs_padding:
-        slice_op = b.insert(
-            tensor.ExtractSliceOp(
-                value,
-                [0] * facts.rank,
-                list(facts.shape),
-                [1] * facts.rank,
-                TensorType(elt, list(facts.shape)),
-            )
-        )
-        value = slice_op.result
-    copy = b.insert(CopyOp([value], [op.dest], [op.dest.type]))
-    rewriter.replace(op, [], [copy.results[0]])
-
-
-# ---------------------------------------------------------------------------
 # Patterns and pass
 # ---------------------------------------------------------------------------
 
@@ -528,16 +400,13 @@ class LowerRelayoutToLoops(RewritePattern):
 
 
 class LowerRelayoutToTensorOps(RewritePattern):
-    """pack/unpack on tensors -> pad/expand/transpose (and back)."""
+    """pack/unpack on tensors -> tensor ops (`lower_packs_tensor`)."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: RelayoutOp, rewriter: PatternRewriter) -> None:
         if _buffer_of(op.source) is not None:
             return
-        if isinstance(op, PackOp):
-            lower_pack_to_tensor_ops(op, rewriter)
-        elif isinstance(op, UnpackOp):
-            lower_unpack_to_tensor_ops(op, rewriter)
+        lower_to_tensor_ops_or_remark(op, rewriter)
 
 
 def lower_packs_patterns(to_tensor_ops: bool = False) -> list[RewritePattern]:
@@ -564,8 +433,6 @@ __all__ = [
     "LowerPacksPass",
     "emit_pack_loops",
     "emit_unpack_loops",
-    "lower_pack_to_tensor_ops",
     "lower_packs_patterns",
     "lower_relayout_to_loops",
-    "lower_unpack_to_tensor_ops",
 ]

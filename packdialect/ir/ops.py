@@ -27,6 +27,7 @@ from packdialect.ir.relayout import (
     UnpackOp,
     infer_packed_shape,
 )
+from packdialect.ir.tensor_ops import TENSOR_REPLACED_OPS, PadOp
 
 LINALG_OPS = (
     PackOp,
@@ -39,8 +40,9 @@ LINALG_ATTRIBUTES = (ElementwiseKindAttr,)
 """Attributes added to the `linalg` namespace."""
 """Ops added to (or replacing xDSL's in) the `linalg` namespace."""
 
-TENSOR_OPS = (TensorPackOp, TensorUnpackOp)
-"""Legacy spellings accepted in the `tensor` namespace."""
+TENSOR_OPS = (TensorPackOp, TensorUnpackOp, *TENSOR_REPLACED_OPS)
+"""Legacy spellings accepted in the `tensor` namespace, and `tensor` ops
+verified as upstream does."""
 
 __all__ = [
     "LINALG_OPS",
@@ -58,6 +60,7 @@ __all__ = [
     "MatvecOp",
     "Mmt4dOp",
     "PackOp",
+    "PadOp",
     "RelayoutOp",
     "TensorPackOp",
     "TensorUnpackOp",

@@ -10,7 +10,7 @@ rewriter, and the reshape and pad helpers that the canonicalizations
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xdsl.dialects import affine, arith, tensor
 from xdsl.dialects.builtin import (
@@ -34,6 +34,7 @@ from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
 from packdialect.ir.relayout import PackOp, RelayoutOp, UnpackOp
+from packdialect.ir.tensor_ops import PadOp, infer_pad_shape
 
 Tile = int | SSAValue
 
@@ -100,11 +101,17 @@ def same_tile(a: Tile, b: Tile) -> bool:
 
 @dataclass(frozen=True)
 class Layout:
-    """The relayout attributes of a pack / unpack (perm () means identity)."""
+    """The relayout attributes of a pack / unpack (perm () means identity).
+
+    `spelled_perm`: the op spelled `outer_dims_perm` even though it is the
+    identity (`[0]`); ops built from this layout spell it too, as upstream
+    keeps it. It does not take part in comparisons (same semantics).
+    """
 
     inner_dims_pos: tuple[int, ...]
     tiles: tuple[Tile, ...]
     outer_dims_perm: tuple[int, ...] = ()
+    spelled_perm: bool = field(default=False, compare=False)
 
     @staticmethod
     def of(op: RelayoutOp) -> Layout:
@@ -113,6 +120,7 @@ class Layout:
             tuple(op.get_inner_dims_pos()),
             tuple(op.get_mixed_tiles()),
             normalized_perm(op.get_outer_dims_perm()),
+            op.outer_dims_perm is not None,
         )
 
     def matches(self, other: Layout) -> bool:
@@ -134,9 +142,12 @@ class Layout:
             return None
         return [t for t in tiles if t is not None]
 
-    def perm_or_none(self) -> tuple[int, ...] | None:
-        """The permutation to give a builder (None for the identity)."""
-        return self.outer_dims_perm or None
+    def perm_or_none(self, rank: int) -> tuple[int, ...] | None:
+        """The permutation to give a builder of an op of unpacked `rank`:
+        None for the identity, unless the layout spells it."""
+        if self.outer_dims_perm:
+            return self.outer_dims_perm
+        return tuple(range(rank)) if self.spelled_perm else None
 
 
 def tensor_type(value: SSAValue) -> TensorType[Attribute]:
@@ -271,7 +282,7 @@ class Inserter:
             dest,
             layout.inner_dims_pos,
             layout.tiles,
-            layout.perm_or_none(),
+            layout.perm_or_none(tensor_type(source).get_num_dims()),
             padding_value,
         )
         self(op)
@@ -284,7 +295,11 @@ class Inserter:
         if dest is None:
             dest = self.unpack_dest(source, layout)
         op = UnpackOp(
-            source, dest, layout.inner_dims_pos, layout.tiles, layout.perm_or_none()
+            source,
+            dest,
+            layout.inner_dims_pos,
+            layout.tiles,
+            layout.perm_or_none(tensor_type(dest).get_num_dims()),
         )
         self(op)
         return op
@@ -413,15 +428,19 @@ def build_pad(
     high: Sequence[int | SSAValue],
     value: SSAValue,
     nofold: Attribute | None,
+    result_shape: Sequence[int] | None = None,
 ) -> tensor.PadOp:
-    """A `tensor.pad` of `source` yielding `value` (cloned in if a constant)."""
+    """A `tensor.pad` of `source` yielding `value` (cloned in if a constant).
+
+    The result type is inferred unless `result_shape` gives it (a static size
+    that dynamic pad amounts are known to reach, as upstream's decomposition
+    types its padded tile)."""
     shape = tensor_type(source).get_shape()
-    result_shape = [
-        d + lo + hi
-        if d != DYNAMIC_INDEX and isinstance(lo, int) and isinstance(hi, int)
-        else DYNAMIC_INDEX
-        for d, lo, hi in zip(shape, low, high, strict=True)
-    ]
+    static_low = [d if isinstance(d, int) else DYNAMIC_INDEX for d in low]
+    static_high = [d if isinstance(d, int) else DYNAMIC_INDEX for d in high]
+    inferred = infer_pad_shape(shape, static_low, static_high)
+    if result_shape is None:
+        result_shape = inferred
     block = Block(arg_types=[IndexType()] * len(shape))
     yielded = value
     owner = value.owner
@@ -432,9 +451,7 @@ def build_pad(
         block.add_op(clone)
         yielded = clone.results[0]
     block.add_op(tensor.YieldOp(yielded))
-    static_low = [d if isinstance(d, int) else DYNAMIC_INDEX for d in low]
-    static_high = [d if isinstance(d, int) else DYNAMIC_INDEX for d in high]
-    op = tensor.PadOp(
+    op = PadOp(
         source,
         [d for d in low if isinstance(d, SSAValue)],
         [d for d in high if isinstance(d, SSAValue)],

@@ -46,13 +46,16 @@ class PackInfo:
 
     `tiled_loops` are the loops tiled, in the pack's inner-tile order;
     `outer_perm` permutes the loops (new loop j iterates old loop
-    outer_perm[j]); () is the identity.
+    outer_perm[j]); () is the identity. `spelled_perm`: the pack spelled an
+    `outer_dims_perm` (maybe the identity), so the packs and unpacks built for
+    the other operands spell theirs, as upstream's do.
     """
 
     num_loops: int
     tiled_loops: tuple[int, ...]
     tiles: tuple[Tile, ...]
     outer_perm: tuple[int, ...]
+    spelled_perm: bool = False
 
     def tile_of(self, loop: int) -> Tile:
         """The tile size of a tiled loop."""
@@ -127,7 +130,11 @@ def packing_info(
         rest = iter(permuted)
         outer_perm = [next(rest) if i in chosen else i for i in range(amap.num_dims)]
     return PackInfo(
-        amap.num_dims, tuple(tiled), layout.tiles, normalized_perm(outer_perm)
+        amap.num_dims,
+        tuple(tiled),
+        layout.tiles,
+        normalized_perm(outer_perm),
+        layout.spelled_perm or bool(layout.outer_dims_perm),
     )
 
 
@@ -177,7 +184,7 @@ def packed_view(info: PackInfo, amap: AffineMap) -> tuple[Layout | None, AffineM
     new_map = AffineMap(num_new, amap.num_symbols, tuple(renamed + points))
     if not inner and not perm:
         return None, new_map
-    return Layout(tuple(inner), tuple(tiles), perm), new_map
+    return Layout(tuple(inner), tuple(tiles), perm, info.spelled_perm), new_map
 
 
 def _new_iterators(generic: GenericOp, info: PackInfo) -> list[IteratorTypeAttr]:

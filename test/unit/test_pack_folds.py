@@ -84,7 +84,8 @@ def test_lit_input_executes_the_same(path: Path, name: str) -> None:
         if isinstance(f, func.FuncOp) and f.sym_name.data == name
     )
     for seed in (0, 1):
-        args = random_inputs(fn, seed=seed)
+        # a dynamic size is 4: the inputs with dynamic arguments are so written
+        args = random_inputs(fn, seed=seed, dynamic_size=4)
         expected = run_function(before, name, args)
         actual = run_function(after, name, args)
         for a, e in zip(actual, expected, strict=True):

@@ -8,7 +8,8 @@ canonicalizers, `PackAndUnpackPatterns.cpp`):
   unpack(pack(x)) -> x, drop a padding value static shapes prove
   unnecessary, pack(fill(c)) -> fill(c) into the pack's dest, unpack into
   the init of the destination-style op that defines its dest (all in
-  `relayout_folds`), and constant folding of a pack / unpack of an
+  `relayout_folds`, with the fold of a `tensor.cast` that only erases
+  static sizes into the pack / unpack that uses it), and constant folding of a pack / unpack of an
   `arith.constant` (`constant_folds`: upstream folds splats only; dense
   constants are packed here too, with numpy, so weights cost no run-time
   pack).
@@ -45,6 +46,7 @@ from packdialect.ir.canonicalization.fold_into import (
 )
 from packdialect.ir.canonicalization.relayout_folds import (
     DropUnneededPadding,
+    FoldCastIntoRelayout,
     FoldFillIntoPack,
     FoldPackOfUnpack,
     FoldUnpackOfPack,
@@ -66,6 +68,7 @@ def canonicalization_patterns() -> tuple[RewritePattern, ...]:
     """
     return (
         FoldPackOfUnpack(),
+        FoldCastIntoRelayout(),
         DropUnneededPadding(),
         FoldFillIntoPack(),
         FoldConstantPack(),

@@ -237,3 +237,53 @@ func.func @unpack_into_arg(%x: tensor<2x4x8x16xf32>, %d: tensor<16x64xf32>) -> t
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %d : tensor<2x4x8x16xf32> -> tensor<16x64xf32>
   func.return %u : tensor<16x64xf32>
 }
+
+// A tensor.cast that only erases static sizes folds into the pack using it:
+// the constant tile becomes static, and the cast back to the old result type
+// folds with the consumer cast; no no-op cast is left.
+// CHECK-LABEL: func.func @fold_cast_pack(
+// CHECK-SAME:      %[[D:[^:]+]]: tensor<1x1x8x1xi32>, %[[S:[^:]+]]: tensor<7x1xi32>, %[[V:[^:]+]]: i32
+// CHECK-NEXT:    %[[P:.+]] = linalg.pack %[[S]] padding_value(%[[V]] : i32) inner_dims_pos = [0, 1] inner_tiles = [8, 1] into %[[D]] : tensor<7x1xi32> -> tensor<1x1x8x1xi32>
+// CHECK-NEXT:    return %[[P]]
+func.func @fold_cast_pack(%dest: tensor<1x1x8x1xi32>, %src: tensor<7x1xi32>, %pad: i32) -> tensor<1x1x8x1xi32> {
+  %cast = tensor.cast %dest : tensor<1x1x8x1xi32> to tensor<1x1x?x1xi32>
+  %c8 = arith.constant 8 : index
+  %pack = linalg.pack %src padding_value(%pad : i32) inner_dims_pos = [0, 1] inner_tiles = [%c8, 1] into %cast : tensor<7x1xi32> -> tensor<1x1x?x1xi32>
+  %res = tensor.cast %pack : tensor<1x1x?x1xi32> to tensor<1x1x8x1xi32>
+  func.return %res : tensor<1x1x8x1xi32>
+}
+
+// The same for the source of an unpack.
+// CHECK-LABEL: func.func @fold_cast_unpack(
+// CHECK-SAME:      %[[S:[^:]+]]: tensor<1x1x8x1xf32>, %[[D:[^:]+]]: tensor<7x1xf32>
+// CHECK-NEXT:    %[[U:.+]] = linalg.unpack %[[S]] inner_dims_pos = [0, 1] inner_tiles = [8, 1] into %[[D]] : tensor<1x1x8x1xf32> -> tensor<7x1xf32>
+// CHECK-NEXT:    return %[[U]]
+func.func @fold_cast_unpack(%src: tensor<1x1x8x1xf32>, %dest: tensor<7x1xf32>) -> tensor<7x1xf32> {
+  %cast = tensor.cast %src : tensor<1x1x8x1xf32> to tensor<1x1x?x1xf32>
+  %c8 = arith.constant 8 : index
+  %u = linalg.unpack %cast inner_dims_pos = [0, 1] inner_tiles = [%c8, 1] into %dest : tensor<1x1x?x1xf32> -> tensor<7x1xf32>
+  func.return %u : tensor<7x1xf32>
+}
+
+// Where the function keeps the less static type, the pack gets the static
+// one and a cast back.
+// CHECK-LABEL: func.func @fold_cast_pack_cast_back(
+// CHECK-SAME:      %[[D:[^:]+]]: tensor<2x8x2x1xf32>, %[[A:[^:]+]]: tensor<4x8xf32>
+// CHECK-NEXT:    %[[P:.+]] = linalg.pack %[[A]] inner_dims_pos = [0, 1] inner_tiles = [2, 1] into %[[D]] : tensor<4x8xf32> -> tensor<2x8x2x1xf32>
+// CHECK-NEXT:    %[[C:.+]] = tensor.cast %[[P]] : tensor<2x8x2x1xf32> to tensor<?x?x2x1xf32>
+// CHECK-NEXT:    return %[[C]]
+func.func @fold_cast_pack_cast_back(%d: tensor<2x8x2x1xf32>, %a: tensor<4x8xf32>) -> tensor<?x?x2x1xf32> {
+  %c = tensor.cast %d : tensor<2x8x2x1xf32> to tensor<?x?x2x1xf32>
+  %p = linalg.pack %a inner_dims_pos = [0, 1] inner_tiles = [2, 1] into %c : tensor<4x8xf32> -> tensor<?x?x2x1xf32>
+  func.return %p : tensor<?x?x2x1xf32>
+}
+
+// Not folded: this cast adds static sizes (a run-time check).
+// CHECK-LABEL: func.func @no_fold_refining_cast_pack(
+// CHECK:         %[[C:.+]] = tensor.cast
+// CHECK-NEXT:    linalg.pack %[[C]]
+func.func @no_fold_refining_cast_pack(%a: tensor<?x8xf32>, %d: tensor<2x8x2x1xf32>) -> tensor<2x8x2x1xf32> {
+  %c = tensor.cast %a : tensor<?x8xf32> to tensor<4x8xf32>
+  %p = linalg.pack %c inner_dims_pos = [0, 1] inner_tiles = [2, 1] into %d : tensor<4x8xf32> -> tensor<2x8x2x1xf32>
+  func.return %p : tensor<2x8x2x1xf32>
+}

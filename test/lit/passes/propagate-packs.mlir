@@ -7,10 +7,10 @@
 // CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
 // CHECK-DAG: #[[MAP2:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[MAP3:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
-// CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1) -> ((d0 + d1))>
+// CHECK-DAG: #[[MAP4:map[0-9]*]] = affine_map<(d0, d1) -> (d0 + d1)>
 // CHECK-DAG: #[[MAP5:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[MAP6:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK-DAG: #[[MAP7:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d1, (d0 + d2), d3)>
+// CHECK-DAG: #[[MAP7:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d1, d0 + d2, d3)>
 // CHECK-DAG: #[[MAP8:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d2)>
 // CHECK-DAG: #[[MAP9:map[0-9]*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 // CHECK-LABEL: func.func @bubble_elementwise(
@@ -55,10 +55,11 @@ func.func @bubble_broadcast(%x: tensor<16x64xf32>, %b: tensor<64xf32>) -> tensor
   func.return %p : tensor<2x4x8x16xf32>
 }
 
-// A transposed input map and an outer_dims_perm on the pack.
+// A transposed input map and an outer_dims_perm on the pack: the operand's pack
+// spells its (identity) permutation, as upstream's does.
 // CHECK-LABEL: func.func @bubble_transposed(
 // CHECK-SAME:      %[[X:.+]]: tensor<64x16xf32>
-// CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [1, 0] inner_tiles = [8, 16] into %{{.+}} : tensor<64x16xf32> -> tensor<4x2x8x16xf32>
+// CHECK:         %[[XP:.+]] = linalg.pack %[[X]] outer_dims_perm = [0, 1] inner_dims_pos = [1, 0] inner_tiles = [8, 16] into %{{.+}} : tensor<64x16xf32> -> tensor<4x2x8x16xf32>
 // CHECK:         linalg.generic {indexing_maps = [#[[MAP2]], #[[MAP2]]]
 // CHECK-SAME:      ins(%[[XP]] : tensor<4x2x8x16xf32>)
 // CHECK-NOT:     linalg.pack
@@ -487,7 +488,7 @@ func.func @no_push_expand(%x: tensor<2x4x8x16xf32>) -> tensor<4x4x64xf32> {
 // CHECK:         %[[ACC:.+]] = linalg.fill
 // CHECK:         %[[G:.+]] = linalg.generic {indexing_maps = [#[[MAP5]], #[[MAP6]]], iterator_types = ["reduction", "parallel", "parallel"]}
 // CHECK-SAME:      ins(%[[X]] : tensor<64x2x8xf32>)
-// CHECK:         linalg.unpack %[[G]] inner_dims_pos = [0] inner_tiles = [8] into %[[ACC]] : tensor<2x8xf32> -> tensor<16xf32>
+// CHECK:         linalg.unpack %[[G]] outer_dims_perm = [0] inner_dims_pos = [0] inner_tiles = [8] into %[[ACC]] : tensor<2x8xf32> -> tensor<16xf32>
 func.func @push_perm_with_reduction(%x: tensor<64x2x8xf32>) -> tensor<16xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<16x64xf32>
@@ -507,7 +508,7 @@ func.func @push_perm_with_reduction(%x: tensor<64x2x8xf32>) -> tensor<16xf32> {
 // unrenamed and reads the wrong elements).
 // CHECK-LABEL: func.func @bubble_compound_untiled(
 // CHECK-SAME:      %[[X:[a-z0-9]+]]: tensor<16x11xf32>, %[[W:[a-z0-9]+]]: tensor<4xf32>
-// CHECK:         %[[XP:.+]] = linalg.pack %[[X]] inner_dims_pos = [0] inner_tiles = [8] into %{{.+}} : tensor<16x11xf32> -> tensor<2x11x8xf32>
+// CHECK:         %[[XP:.+]] = linalg.pack %[[X]] outer_dims_perm = [0, 1] inner_dims_pos = [0] inner_tiles = [8] into %{{.+}} : tensor<16x11xf32> -> tensor<2x11x8xf32>
 // CHECK:         linalg.generic {indexing_maps = [#[[MAP7]], #[[MAP8]], #[[MAP9]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
 // CHECK-SAME:      ins(%[[XP]], %[[W]] : tensor<2x11x8xf32>, tensor<4xf32>)
 func.func @bubble_compound_untiled(%x: tensor<16x11xf32>, %w: tensor<4xf32>) -> tensor<8x2x8xf32> {
@@ -523,4 +524,36 @@ func.func @bubble_compound_untiled(%x: tensor<16x11xf32>, %w: tensor<4xf32>) -> 
   %d = tensor.empty() : tensor<8x2x8xf32>
   %p = linalg.pack %g outer_dims_perm = [1, 0] inner_dims_pos = [0] inner_tiles = [8] into %d : tensor<16x8xf32> -> tensor<8x2x8xf32>
   func.return %p : tensor<8x2x8xf32>
+}
+
+// A spelled identity permutation (a 1-D pack's `outer_dims_perm = [0]`) is
+// kept on the packs and unpacks propagation builds, as upstream keeps it.
+// CHECK-LABEL: func.func @bubble_spelled_identity_perm(
+// CHECK:         linalg.pack %{{.+}} outer_dims_perm = [0] inner_dims_pos = [0] inner_tiles = [8]
+// CHECK:         linalg.generic
+func.func @bubble_spelled_identity_perm(%a: tensor<64xf32>) -> tensor<8x8xf32> {
+  %e = tensor.empty() : tensor<64xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%a : tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<64xf32>
+  %d = tensor.empty() : tensor<8x8xf32>
+  %p = linalg.pack %g outer_dims_perm = [0] inner_dims_pos = [0] inner_tiles = [8] into %d : tensor<64xf32> -> tensor<8x8xf32>
+  return %p : tensor<8x8xf32>
+}
+
+// CHECK-LABEL: func.func @push_spelled_identity_perm(
+// CHECK:         linalg.generic
+// CHECK:         linalg.unpack %{{.+}} outer_dims_perm = [0] inner_dims_pos = [0] inner_tiles = [8]
+func.func @push_spelled_identity_perm(%a: tensor<8x8xf32>) -> tensor<64xf32> {
+  %d = tensor.empty() : tensor<64xf32>
+  %u = linalg.unpack %a outer_dims_perm = [0] inner_dims_pos = [0] inner_tiles = [8] into %d : tensor<8x8xf32> -> tensor<64xf32>
+  %e = tensor.empty() : tensor<64xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%u : tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<64xf32>
+  return %g : tensor<64xf32>
 }

@@ -62,6 +62,8 @@
 // DLP: @no_push_pad_tiled: MATCH
 // DLP: @push_expand: MATCH
 // DLP: @no_push_expand: MATCH
+// DLP: @bubble_spelled_identity_perm: MATCH packs=1 unpacks=0
+// DLP: @push_spelled_identity_perm: MATCH packs=0 unpacks=1
 // DLP-NOT: MISMATCH
 
 // FOLD: @fold_pad_pack: MATCH packs=1 unpacks=0
@@ -73,6 +75,10 @@
 // CANON: @fold_pack_fill: MATCH packs=0 unpacks=0
 // CANON: @fold_constant_splat: MATCH packs=0 unpacks=0
 // CANON: @unpack_into_fill_init: MATCH packs=0 unpacks=1
+// CANON: @fold_cast_pack: MATCH packs=1 unpacks=0
+// CANON: @fold_cast_unpack: MATCH packs=0 unpacks=1
+// CANON: @fold_cast_pack_cast_back: MATCH packs=1 unpacks=0
+// CANON: @no_fold_refining_cast_pack: MATCH packs=1 unpacks=0
 // CANON-NOT: MISMATCH
 
 // MLP: @mlp: MATCH packs=1 unpacks=1 (upstream keeps 5 packs of constants)
