@@ -22,6 +22,7 @@ from packdialect.ir.ops import (
     TensorUnpackOp,
     UnpackOp,
 )
+from packdialect.ir.resources import RESOURCES, builtin_dialect
 
 
 def _extended(
@@ -44,6 +45,7 @@ def dialect_factories() -> dict[str, Callable[[], Dialect]]:
     factories["linalg"] = lambda: _extended(linalg(), LINALG_OPS, LINALG_ATTRIBUTES)
     factories["tensor"] = lambda: _extended(tensor(), TENSOR_OPS)
     factories["arith"] = lambda: _extended(arith(), ARITH_OPS)
+    factories["builtin"] = builtin_dialect
     return factories
 
 
@@ -81,6 +83,7 @@ def parse_module(
     text: str, ctx: Context | None = None, name: str = "<input>"
 ) -> ModuleOp:
     """Parse MLIR text into a ModuleOp (legacy spellings upgraded)."""
+    RESOURCES.begin_parse()
     module = Parser(ctx or make_context(), text, name).parse_module()
     upgrade_legacy_ops(module)
     return module
