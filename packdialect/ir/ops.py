@@ -27,6 +27,7 @@ from packdialect.ir.relayout import (
     UnpackOp,
     infer_packed_shape,
 )
+from packdialect.ir.window_ops import WINDOW_OPS
 
 LINALG_OPS = (
     PackOp,
@@ -34,6 +35,7 @@ LINALG_OPS = (
     GenericOpSyntax,
     *ELEMENTWISE_OPS,
     *NAMED_CONTRACTIONS,
+    *WINDOW_OPS,
 )
 LINALG_ATTRIBUTES = (ElementwiseKindAttr,)
 """Attributes added to the `linalg` namespace."""
