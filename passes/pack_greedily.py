@@ -70,6 +70,7 @@ from passes.packing.build import (
     materialize_tiles,
     plan_tiles,
 )
+from passes.packing.conv import CONV_MODES, ConvAsMatmulPattern
 from passes.packing.loops import (
     PackedLoops,
     compute_permutation_vector,
@@ -306,7 +307,12 @@ class PackGreedilyPass(ModulePass):
     Without sizes, `strategy=NAME` (default `auto`: the target's default) on
     `target=NAME` (default `generic`; `host` detects this CPU) picks them per
     op. `report=true` reports a located remark per linalg op saying what was
-    packed or why not.
+    packed or why not. `conv=im2col` (default) first rewrites 2-D
+    convolutions into matmuls (1x1 without a copy, k x k through im2col:
+    `passes.packing.conv`), `conv=direct` only the 1x1 ones (a k x k
+    convolution is packed directly, as a conv-shaped generic), `conv=none`
+    rewrites none (every convolution packed as it is, as upstream's
+    `pack_greedily` does).
     """
 
     name = "pack-greedily"
@@ -318,6 +324,7 @@ class PackGreedilyPass(ModulePass):
     strategy: str = "auto"
     target: str = "generic"
     report: bool = False
+    conv: str = "im2col"
 
     def explicit_options(self) -> PackGreedilyOptions | None:
         """The options when sizes are given on the command line, else None."""
@@ -368,11 +375,20 @@ class PackGreedilyPass(ModulePass):
         return options_for
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.conv not in CONV_MODES:
+            raise PassFailedException(
+                f"pack-greedily: conv must be one of {', '.join(CONV_MODES)}, "
+                f"got '{self.conv}'"
+            )
         explicit = self.explicit_options()
         options_for = (
             fixed_options(explicit) if explicit is not None else self.strategy_options()
         )
         report = remark_at if self.report else None
+        if self.conv != "none":
+            PatternRewriteWalker(
+                ConvAsMatmulPattern(self.conv, report), apply_recursively=False
+            ).rewrite_module(op)
         PatternRewriteWalker(
             PackGreedilyPattern(options_for, report), apply_recursively=False
         ).rewrite_module(op)
