@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xdsl.dialects import tensor
 from xdsl.dialects.linalg.ops import GenericOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineDimExpr
@@ -47,34 +48,58 @@ class ChainTiles:
         )
 
 
-def _elementwise_source(op: Operation, value: SSAValue) -> SSAValue | None:
-    """The input of an all-parallel generic that `value` (its only result)
-    reads at the same indices, else None."""
+def _elementwise_sources(op: Operation, value: SSAValue) -> list[SSAValue]:
+    """The inputs of an all-parallel generic that `value` (its only result)
+    reads at the same indices and with the same shape."""
     if not isinstance(op, GenericOp) or len(op.results) != 1:
-        return None
+        return []
     if any(str(it.data) != "parallel" for it in op.iterator_types):
-        return None
+        return []
     maps = [m.data for m in op.indexing_maps]
     out_map = maps[len(op.inputs)]
-    for operand, amap in zip(op.inputs, maps, strict=False):
-        if amap == out_map and operand.type == value.type:
-            return operand
+    shape = value.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
+    return [
+        operand
+        for operand, amap in zip(op.inputs, maps, strict=False)
+        if amap == out_map and getattr(operand.type, "get_shape", tuple)() == shape
+    ]
+
+
+def _search(
+    value: SSAValue, collapses: tuple[tensor.CollapseShapeOp, ...], steps: int
+) -> UnpackOp | None:
+    """Depth-first through element-wise generics; a `collapse_shape` must be
+    undone by an `expand_shape` with its reassociation further up (the
+    reshapes around a batch of heads), so dims keep their meaning."""
+    if steps > _MAX_STEPS:
+        return None
+    owner = value.owner
+    if isinstance(owner, UnpackOp):
+        return None if collapses else owner
+    if isinstance(owner, tensor.CollapseShapeOp):
+        return _search(owner.src, (*collapses, owner), steps + 1)
+    if isinstance(owner, tensor.ExpandShapeOp):
+        if not collapses:
+            return None
+        last = collapses[-1]
+        if last.reassociation != owner.reassociation:
+            return None
+        if last.result.type != owner.src.type:
+            return None
+        return _search(owner.src, collapses[:-1], steps + 1)
+    if not isinstance(owner, Operation):
+        return None
+    for source in _elementwise_sources(owner, value):
+        found = _search(source, collapses, steps + 1)
+        if found is not None:
+            return found
     return None
 
 
 def producer_unpack(value: SSAValue) -> UnpackOp | None:
-    """The `linalg.unpack` `value` is computed from element-wise, or None."""
-    for _ in range(_MAX_STEPS):
-        owner = value.owner
-        if isinstance(owner, UnpackOp):
-            return owner
-        if not isinstance(owner, Operation):
-            return None
-        source = _elementwise_source(owner, value)
-        if source is None:
-            return None
-        value = source
-    return None
+    """The `linalg.unpack` `value` is computed from element-wise (through
+    inverse pairs of reshapes), or None."""
+    return _search(value, (), 0)
 
 
 def _producer_location(unpack: UnpackOp) -> str:

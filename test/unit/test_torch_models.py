@@ -108,7 +108,7 @@ def test_mlp_packs_once_with_the_hand_written_tiles():
 DEFAULT_COUNTS = {
     "mlp": {"pack": 1, "unpack": 1, "mmt4d": 3, "batch_mmt4d": 0},
     "mobilenet_block": {"pack": 4, "unpack": 2, "mmt4d": 2, "batch_mmt4d": 0},
-    "resnet_block": {"pack": 6, "unpack": 3, "mmt4d": 3, "batch_mmt4d": 0},
+    "resnet_block": {"pack": 6, "unpack": 2, "mmt4d": 3, "batch_mmt4d": 0},
     "batch_matmul": {"pack": 2, "unpack": 1, "mmt4d": 0, "batch_mmt4d": 1},
     "matmul": {"pack": 2, "unpack": 1, "mmt4d": 1, "batch_mmt4d": 0},
 }
@@ -125,11 +125,14 @@ ENCODER_TODAY = 16 + 12
 """The encoder block's packs + unpacks before the attention propagation."""
 
 
-def test_encoder_block_counts():
+def test_encoder_block_packs_at_most_half_of_before():
+    """Propagation through reductions of packed dims and generics with two
+    unpacked operands, and chain tiles through the heads' reshapes."""
     ctx, module = load("encoder_block")
     parse_pipeline(MMT4D_PIPELINE).apply(ctx, module)
     found = counts(module)
-    assert found["pack"] + found["unpack"] <= ENCODER_TODAY, found
+    assert found["pack"] + found["unpack"] <= ENCODER_TODAY // 2, found
+    assert (found["pack"], found["unpack"]) == (8, 5)
     assert found["mmt4d"] + found["batch_mmt4d"] == 6
 
 
