@@ -52,6 +52,7 @@ conformance: setup-mlir
 
 bench: setup
 	$(BIN)/python bench/matmul.py
+	$(BIN)/python bench/torch_models.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -68,9 +68,10 @@ from xdsl.rewriter import InsertPoint
 from xdsl.utils.exceptions import PassFailedException
 
 from packdialect.analysis.layout import is_identity_layout
-from packdialect.diagnostics import OpError
+from packdialect.diagnostics import OpError, Refused
 from packdialect.ir.attributes import OUTPUTS_ATTR
 from packdialect.ir.ops import RelayoutOp
+from packdialect.ir.resources import dense_elements
 
 """Function attribute: the number of trailing memref arguments that are outputs."""
 
@@ -119,7 +120,8 @@ class _Buffer:
 
 
 class _Globals:
-    """The module's constant globals, one per distinct dense attribute."""
+    """The module's constant globals, one per distinct dense attribute
+    (a `dense_resource<...>` read into one: memref.global takes no other)."""
 
     def __init__(self, module: ModuleOp):
         self.module = module
@@ -133,7 +135,7 @@ class _Globals:
             (op for op in module.body.block.ops if isinstance(op, func.FuncOp)), None
         )
 
-    def get(self, value: DenseIntOrFPElementsAttr, mtype: MemRefType) -> str:
+    def get(self, value: Attribute, mtype: MemRefType) -> str:
         """The symbol of a constant global holding `value` (created on demand)."""
         key = (value, mtype)
         if key in self.by_attr:
@@ -393,15 +395,17 @@ class FunctionBufferizer:
         b = Builder(InsertPoint.before(op))
         mtype = memref_type(op.result.type, op)
         attr = op.value
-        assert isinstance(attr, DenseIntOrFPElementsAttr)
-        if attr.is_splat():
+        dense = dense_elements(attr)
+        if isinstance(dense, Refused):
+            raise OpError(op, f"bufferize: {dense}")
+        if dense.is_splat():
             root = self._new_alloc(b, mtype, op.result.name_hint)
             assert root.alloc is not None
-            scalar = b.insert(arith.ConstantOp(attr.get_attrs()[0])).result
+            scalar = b.insert(arith.ConstantOp(dense.get_attrs()[0])).result
             self._fill(b, scalar, root.alloc.memref)
             self._record(op.result, _Buffer(root.alloc.memref, root))
         else:
-            name = self.globals.get(attr, mtype)
+            name = self.globals.get(dense, mtype)
             get = b.insert(memref.GetGlobalOp(name, mtype))
             get.memref.name_hint = op.result.name_hint
             self._record(op.result, _Buffer(get.memref, _Root("const")))

@@ -70,6 +70,8 @@ from passes.packing.build import (
     materialize_tiles,
     plan_tiles,
 )
+from passes.packing.chain import chain_tiles
+from passes.packing.conv import CONV_MODES, ConvAsMatmulPattern
 from passes.packing.loops import (
     PackedLoops,
     compute_permutation_vector,
@@ -210,6 +212,7 @@ def pack_matmul_greedily(
         [_ITERATORS[it]() for it in packed.iterators],
         [v.type for v in new_operands[num_inputs:]],
     )
+    generic.location = op.location  # remarks about it point at the source op
     builder(generic)
     result = generic.results[0]
     unpack_ops: list[UnpackOp] = []
@@ -306,7 +309,15 @@ class PackGreedilyPass(ModulePass):
     Without sizes, `strategy=NAME` (default `auto`: the target's default) on
     `target=NAME` (default `generic`; `host` detects this CPU) picks them per
     op. `report=true` reports a located remark per linalg op saying what was
-    packed or why not.
+    packed or why not. `conv=im2col` (default) first rewrites 2-D
+    convolutions into matmuls (1x1 without a copy, k x k through im2col:
+    `passes.packing.conv`), `conv=direct` only the 1x1 ones (a k x k
+    convolution is packed directly, as a conv-shaped generic), `conv=none`
+    rewrites none (every convolution packed as it is, as upstream's
+    `pack_greedily` does). With a strategy and the mmt4d layout,
+    `chain=true` (default) gives a contraction whose LHS is the unpacked
+    result of one packed before it the tiles that cancel that pair (its m0
+    and k0 are the producer's m0 and n0: `passes.packing.chain`).
     """
 
     name = "pack-greedily"
@@ -318,6 +329,8 @@ class PackGreedilyPass(ModulePass):
     strategy: str = "auto"
     target: str = "generic"
     report: bool = False
+    conv: str = "im2col"
+    chain: bool = True
 
     def explicit_options(self) -> PackGreedilyOptions | None:
         """The options when sizes are given on the command line, else None."""
@@ -356,23 +369,37 @@ class PackGreedilyPass(ModulePass):
             layout = choice.mmt4d_layout
             if self.mmt4d_layout is not None:
                 layout = self.mmt4d_layout
+            sizes, reason = choice.packed_sizes, choice.reason
+            chained = chain_tiles(op, contraction) if self.chain and layout else None
+            if chained is not None and not choice.padded_sizes_next_multiple_of:
+                sizes = (chained.m0, sizes[1], chained.k0)
+                reason = f"{reason}; {chained.describe()}"
             return PackGreedilyOptions(
-                packed_sizes=choice.packed_sizes,
+                packed_sizes=sizes,
                 padded_sizes_next_multiple_of=choice.padded_sizes_next_multiple_of
                 or (0, 0, 0),
                 inner_dims_order=self.inner_dims_order or choice.inner_dims_order,  # type: ignore[arg-type]
                 mmt4d_layout=layout,
-                reason=choice.reason,
+                reason=reason,
             )
 
         return options_for
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.conv not in CONV_MODES:
+            raise PassFailedException(
+                f"pack-greedily: conv must be one of {', '.join(CONV_MODES)}, "
+                f"got '{self.conv}'"
+            )
         explicit = self.explicit_options()
         options_for = (
             fixed_options(explicit) if explicit is not None else self.strategy_options()
         )
         report = remark_at if self.report else None
+        if self.conv != "none":
+            PatternRewriteWalker(
+                ConvAsMatmulPattern(self.conv, report), apply_recursively=False
+            ).rewrite_module(op)
         PatternRewriteWalker(
             PackGreedilyPattern(options_for, report), apply_recursively=False
         ).rewrite_module(op)

@@ -18,8 +18,9 @@ would be propagated through); `PropagatePacksPass` applies them.
 Refusals (as upstream): a body using `linalg.index` / `tensor.extract`, a
 generic with several results or a result with several uses, a pack with a
 padding value, a tiled loop that is not a parallel bare dim in every map, a
-pack dest that would not dominate, several unpacked operands, and packs that
-the rewrite would have to create with padding. The option `poison-padding`
+pack dest that would not dominate, and packs that the rewrite would have to
+create with padding. `report=true` remarks, at every pack / unpack left,
+why it could not move (`passes/propagation/report.py`). The option `poison-padding`
 declares padded elements don't-care: then a pack with a padding value may
 move and new packs may pad (with zero, a valid refinement of upstream's
 `ub.poison`).
@@ -29,7 +30,14 @@ generalized first, as upstream expects `linalg.generic`.
 
 Beyond upstream, on purpose: iterator types follow an outer permutation that
 moves loops, and map results like `d0 + d1` on untiled loops are renamed
-instead of crashing; packs that would be no-ops are not created.
+instead of crashing; packs that would be no-ops are not created; an unpack
+is pushed down through a reduction of its tiled dim when no padding is
+needed (the reduction then runs over the outer and the point loop: softmax
+and LayerNorm reduce a packed dim), and through a generic with several
+unpacked operands (the one with the most tiles drives; the others are read
+packed when their layout is the one the loops give them, else packed):
+residual adds and normalizations read two unpacked values. Identical packs
+of one value are built once.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.transforms.linalg_generalize_named_ops import GeneralizeNamedOpPattern
 
+from packdialect.diagnostics import remark_at
 from packdialect.ir.ops import PackOp, UnpackOp
 from packdialect.ir.relayout_utils import (
     ControlFn,
@@ -75,6 +84,7 @@ from passes.propagation.pad_reshape import (
     push_down_unpack_through_expand,
     push_down_unpack_through_pad,
 )
+from passes.propagation.report import explain, remaining, report_location
 
 # ---------------------------------------------------------------------------
 # Named elementwise ops
@@ -138,9 +148,16 @@ class PropagatePacksPass(ModulePass):
     longer guarantees.
     """
 
+    report: bool = False
+    """Remark, at each pack / unpack left, why it could not move further."""
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         patterns = data_layout_propagation_patterns(poison_padding=self.poison_padding)
         PatternRewriteWalker(GreedyRewritePatternApplier(patterns)).rewrite_module(op)
+        if not self.report:
+            return
+        for relayout in remaining(op):
+            remark_at(report_location(relayout), explain(relayout, self.poison_padding))
 
 
 __all__ = [

@@ -16,6 +16,14 @@ Every backend exports the same C-callable functions, so the runtime calls a
 * Bufferized results: `packdialect.outputs = N` on a function says its last N
   memref arguments are the outputs, in result order (`num_outputs`).
   Functions return nothing or one scalar/vector value.
+* Asserts (`cf.assert`): a library whose code checks any exports
+  `int32_t packdialect_assert_failed(void)`: 0, or the 1-based number of the
+  first assert that failed since it was last asked (asking clears it), and
+  `const char *packdialect_assert_message(int32_t)` /
+  `packdialect_assert_location(int32_t)`: that assert's message and
+  `file:line:col`. The runtime asks after every call and raises. A library
+  without asserts exports none of them. (User functions are `pd_*`, so
+  these names never clash with them.)
 
 `ctype_of` maps an element or value type to its C type name, so this module
 knows the ABI's shape without knowing an emitter's types.
@@ -38,6 +46,11 @@ from xdsl.ir import Attribute, Operation
 
 from packdialect.emit.errors import EmitError
 from packdialect.ir.attributes import OUTPUTS_ATTR
+
+ASSERT_FAILED_SYMBOL = "packdialect_assert_failed"
+ASSERT_MESSAGE_SYMBOL = "packdialect_assert_message"
+ASSERT_LOCATION_SYMBOL = "packdialect_assert_location"
+"""The assert part of the ABI (see the module docstring)."""
 
 _C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")

@@ -10,7 +10,9 @@ the function computes the same thing before and after it. It walks the IR op by
 op and gives each value a numpy array (a 0-d array for a scalar):
 
 - `func`, `arith`, `math`, `tensor`, `scf` (structured control flow on scalars
-  and tensors) and `linalg` (structured ops, `linalg.pack` / `linalg.unpack`).
+  and tensors) and `linalg` (structured ops, `linalg.pack` / `linalg.unpack`);
+  `cf.assert` (a failed one raises `InterpreterError` with its message and
+  location).
 - After bufferization and vectorization: `memref` (a buffer is an array; views
   alias it, so writes are seen through every view and the caller's memref
   arguments are updated in place), `bufferization`, `affine.apply` / `min`,
@@ -40,6 +42,7 @@ for all of them. Element types take their numpy form from
 # Importing an op family registers its handlers.
 from packdialect.interp import (  # noqa: F401
     arith,
+    cf,
     linalg,
     math_ops,
     memref,

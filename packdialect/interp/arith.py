@@ -22,6 +22,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation
 
+from packdialect.diagnostics import Refused
 from packdialect.interp.core import (
     _HANDLERS,
     Array,
@@ -38,6 +39,7 @@ from packdialect.interp.core import (
     coerce,
     element_dtype,
 )
+from packdialect.ir.resources import dense_elements
 
 
 def _dense_values(attr: DenseIntOrFPElementsAttr, type_attr: Attribute) -> Array:
@@ -69,9 +71,10 @@ def _constant(scope: _Scope, op: Operation, args: list[Array]) -> Sequence[Array
     result_type = op.results[0].type
     if isinstance(attr, IntegerAttr | FloatAttr):
         return [coerce(attr.value.data, result_type)]
-    if isinstance(attr, DenseIntOrFPElementsAttr):
-        return [_dense_values(attr, result_type)]
-    raise InterpreterError(f"unsupported constant value {attr}")
+    dense = dense_elements(attr)
+    if isinstance(dense, Refused):
+        raise InterpreterError(f"unsupported constant value {attr}: {dense}")
+    return [_dense_values(dense, result_type)]
 
 
 def _nonzero(divisor: Array) -> Array:

@@ -32,6 +32,7 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
 
+from packdialect.diagnostics import location_of
 from packdialect.ir.dtypes import DtypeError, element_type, round_to_bf16, value_dtype
 
 __all__ = [
@@ -45,7 +46,13 @@ __all__ = [
 
 
 class InterpreterError(DiagnosticException):
-    """The interpreter cannot evaluate the IR: an unsupported op, a bad argument."""
+    """The interpreter cannot evaluate the IR: an unsupported op, a bad
+    argument, a failed `cf.assert`. `location` is the op's `file:line:col`
+    (tools print `location: error: message`), set where the op is known."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.location = location
 
 
 Array = np.ndarray
@@ -341,9 +348,14 @@ def _eval_op(scope: _Scope, op: Operation) -> None:
     if handler is None and isinstance(op, LinalgStructuredOperation):
         handler = _HANDLERS.get(_STRUCTURED_OP)
     if handler is None:
-        raise InterpreterError(f"unsupported operation '{op.name}'")
+        raise InterpreterError(f"unsupported operation '{op.name}'", location_of(op))
     args = [scope[operand] for operand in op.operands]
-    results = handler(scope, op, args)
+    try:
+        results = handler(scope, op, args)
+    except InterpreterError as err:
+        if not err.location:
+            err.location = location_of(op)
+        raise
     if len(results) != len(op.results):
         raise InterpreterError(
             f"'{op.name}' produced {len(results)} values for {len(op.results)} results"

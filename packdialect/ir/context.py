@@ -23,6 +23,7 @@ from packdialect.ir.ops import (
     TensorUnpackOp,
     UnpackOp,
 )
+from packdialect.ir.resources import RESOURCES, builtin_dialect
 
 
 def _extended(
@@ -47,6 +48,7 @@ def dialect_factories() -> dict[str, Callable[[], Dialect]]:
     factories["arith"] = lambda: _extended(arith(), ARITH_OPS)
     affine_dialect = factories["affine"]
     factories["affine"] = lambda: _extended(affine_dialect(), AFFINE_OPS)
+    factories["builtin"] = builtin_dialect
     return factories
 
 
@@ -84,6 +86,7 @@ def parse_module(
     text: str, ctx: Context | None = None, name: str = "<input>"
 ) -> ModuleOp:
     """Parse MLIR text into a ModuleOp (legacy spellings upgraded)."""
+    RESOURCES.begin_parse()
     module = Parser(ctx or make_context(), text, name).parse_module()
     upgrade_legacy_ops(module)
     return module

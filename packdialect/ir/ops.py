@@ -28,6 +28,7 @@ from packdialect.ir.relayout import (
     infer_packed_shape,
 )
 from packdialect.ir.tensor_ops import TENSOR_REPLACED_OPS, PadOp
+from packdialect.ir.window_ops import WINDOW_OPS
 
 LINALG_OPS = (
     PackOp,
@@ -35,6 +36,7 @@ LINALG_OPS = (
     GenericOpSyntax,
     *ELEMENTWISE_OPS,
     *NAMED_CONTRACTIONS,
+    *WINDOW_OPS,
 )
 LINALG_ATTRIBUTES = (ElementwiseKindAttr,)
 """Attributes added to the `linalg` namespace."""

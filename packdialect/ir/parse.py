@@ -28,6 +28,7 @@ from xdsl.utils.mlir_lexer import MLIRTokenKind
 from packdialect.diagnostics import ToolError, location_of
 from packdialect.ir.context import make_context, upgrade_legacy_ops
 from packdialect.ir.extra_verifiers import verify_extra
+from packdialect.ir.resources import RESOURCES
 
 INT64_MAX = 2**63 - 1
 
@@ -40,6 +41,7 @@ class LocatingParser(Parser):
 
     def __init__(self, ctx: Context, text: str, name: str, line_offset: int = 0):
         super().__init__(ctx, text, name)
+        RESOURCES.begin_parse()
         self._line_offset = line_offset
         self._name_spans: list[Span] = []
 

@@ -20,7 +20,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from packdialect.emit.c import emit_c
 from packdialect.runtime.cache import build_cached, cache_dir
-from packdialect.runtime.errors import ArgumentError, CompileError
+from packdialect.runtime.errors import ArgumentError, AssertionFailed, CompileError
 from packdialect.runtime.marshal import aligned_empty
 from packdialect.runtime.module import (
     CompiledFunction,
@@ -73,6 +73,7 @@ def load(
 __all__ = [
     "BACKENDS",
     "ArgumentError",
+    "AssertionFailed",
     "CCToolchain",
     "CompileError",
     "CompiledFunction",

@@ -25,6 +25,9 @@ from xdsl.dialects.builtin import MemRefType, ModuleOp, TensorType
 from xdsl.ir import Attribute, Operation
 
 from packdialect.emit.abi import (
+    ASSERT_FAILED_SYMBOL,
+    ASSERT_LOCATION_SYMBOL,
+    ASSERT_MESSAGE_SYMBOL,
     CParam,
     function_abi,
     function_symbols,
@@ -32,7 +35,7 @@ from packdialect.emit.abi import (
     num_outputs,
 )
 from packdialect.ir.dtypes import storage_dtype
-from packdialect.runtime.errors import ArgumentError, CompileError
+from packdialect.runtime.errors import ArgumentError, AssertionFailed, CompileError
 from packdialect.runtime.marshal import (
     ArgSpec,
     aligned_empty,
@@ -271,6 +274,7 @@ class CompiledModule:
         if self._set_threads is not None:
             self._set_threads.argtypes = [ctypes.c_int]
             self._set_threads.restype = None
+        self._asserts = _AssertQueries.of(self._lib)
         symbols = function_symbols(module)
         self._functions: dict[str, CompiledFunction] = {}
         for func in module.ops:
@@ -322,7 +326,41 @@ class CompiledModule:
     def _invoke(self, cfunc: Any, arguments: list[Any]) -> Any:
         if self.threads and self._set_threads is not None:
             self._set_threads(int(self.threads))
-        return cfunc(*arguments)
+        value = cfunc(*arguments)
+        if self._asserts is not None:
+            self._asserts.raise_if_failed()
+        return value
+
+
+@dataclass(frozen=True)
+class _AssertQueries:
+    """The assert functions of a library (the ABI's assert part)."""
+
+    failed: Any
+    message: Any
+    location: Any
+
+    @staticmethod
+    def of(lib: ctypes.CDLL) -> _AssertQueries | None:
+        """The library's assert functions, or None when its code has no asserts."""
+        failed = getattr(lib, ASSERT_FAILED_SYMBOL, None)
+        if failed is None:
+            return None
+        failed.argtypes, failed.restype = [], ctypes.c_int32
+        texts = []
+        for symbol in (ASSERT_MESSAGE_SYMBOL, ASSERT_LOCATION_SYMBOL):
+            function = getattr(lib, symbol)
+            function.argtypes, function.restype = [ctypes.c_int32], ctypes.c_char_p
+            texts.append(function)
+        return _AssertQueries(failed, *texts)
+
+    def raise_if_failed(self) -> None:
+        """Raise AssertionFailed when an assert failed during the last call."""
+        number = self.failed()
+        if not number:
+            return
+        message = self.message(number).decode(errors="replace")
+        raise AssertionFailed(message, self.location(number).decode(errors="replace"))
 
 
 def signatures_of(module: ModuleOp) -> dict[str, Signature]:

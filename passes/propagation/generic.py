@@ -99,20 +99,48 @@ def _tiled_loop_is_bare(maps: Sequence[AffineMap], loop: int) -> bool:
     return True
 
 
+def _reduction_tile_reason(
+    generic: GenericOp, operand_index: int, pos: int, tile: Tile
+) -> Refused | None:
+    """Why a reduction loop cannot be tiled by `tile` (a padded reduction
+    would fold zeros into max / min / product reductions), or None."""
+    if len(generic.res) != 1:
+        return Refused("a tiled reduction loop in a generic with several results")
+    shape = tensor_type(generic.operands[operand_index]).get_shape()
+    if requires_padding(shape, Layout((pos,), (tile,), ())):
+        return Refused(
+            f"tiling the reduction dim {pos} of size {shape[pos]} by {tile} "
+            "would pad it"
+        )
+    return None
+
+
 def packing_info(
-    generic: GenericOp, operand_index: int, layout: Layout
+    generic: GenericOp,
+    operand_index: int,
+    layout: Layout,
+    tile_reductions: bool = False,
 ) -> PackInfo | Refused:
-    """Upstream's getPackingInfoFromOperand: map a relayout onto the loops."""
+    """Upstream's getPackingInfoFromOperand: map a relayout onto the loops.
+
+    With `tile_reductions` (pushing an unpack down), a reduction loop may be
+    tiled too when no padding is needed: the generic then reduces over the
+    outer and the point loop, a reordering of the reduction (beyond
+    upstream, which refuses; softmax and LayerNorm reduce a packed dim)."""
     maps = _maps(generic)
     amap = maps[operand_index]
     iterators = list(generic.iterator_types)
     tiled: list[int] = []
-    for pos in layout.inner_dims_pos:
+    for pos, tile in zip(layout.inner_dims_pos, layout.tiles, strict=True):
         expr = amap.results[pos]
         if not isinstance(expr, AffineDimExpr):
             return Refused(f"tiled dim {pos} is not a bare loop dim ({expr})")
         if not _is_parallel(iterators[expr.position]):
-            return Refused(f"tiled loop d{expr.position} is not parallel")
+            if not tile_reductions:
+                return Refused(f"tiled loop d{expr.position} is not parallel")
+            reason = _reduction_tile_reason(generic, operand_index, pos, tile)
+            if reason is not None:
+                return reason
         tiled.append(expr.position)
     for loop in tiled:
         if not _tiled_loop_is_bare(maps, loop):
@@ -188,10 +216,11 @@ def packed_view(info: PackInfo, amap: AffineMap) -> tuple[Layout | None, AffineM
 
 
 def _new_iterators(generic: GenericOp, info: PackInfo) -> list[IteratorTypeAttr]:
+    """The outer loops' iterators, then each point loop's: its loop's."""
     old = list(generic.iterator_types)
     order = info.outer_perm or tuple(range(info.num_loops))
     moved = [old[i] for i in order]
-    return [*moved, *[IteratorTypeAttr.parallel()] * len(info.tiled_loops)]  # pyright: ignore[reportReturnType]
+    return [*moved, *[old[loop] for loop in info.tiled_loops]]  # pyright: ignore[reportReturnType]
 
 
 def _outs_not_used(generic: GenericOp) -> bool:
@@ -243,8 +272,28 @@ def _plan(
     return _PackedGeneric(info, views)
 
 
+def _existing_pack(value: SSAValue, layout: Layout, before: Operation) -> PackOp | None:
+    """A pack of `value` with `layout` and no padding value already built
+    before `before` (the same operand twice, or packed by an earlier
+    rewrite): reused, so a value is packed once per layout."""
+    for use in value.uses:
+        pack = use.operation
+        if not isinstance(pack, PackOp) or pack.source is not value:
+            continue
+        if pack.padding_value is not None or not Layout.of(pack).matches(layout):
+            continue
+        if properly_dominates(pack.result, before):
+            return pack
+    return None
+
+
 def _pack_operand(insert: Inserter, value: SSAValue, layout: Layout) -> SSAValue:
-    """A pack of a generic operand (zero padding where it is needed)."""
+    """A pack of a generic operand (zero padding where it is needed; an
+    identical earlier pack is reused)."""
+    if not requires_padding(tensor_type(value).get_shape(), layout):
+        existing = _existing_pack(value, layout, insert.anchor)
+        if existing is not None:
+            return existing.result
     padding = None
     if requires_padding(tensor_type(value).get_shape(), layout):
         padding = insert.zero(tensor_type(value).get_element_type())
@@ -396,12 +445,41 @@ class BubbleUpPackThroughGeneric(RewritePattern):
 # ---------------------------------------------------------------------------
 
 
-def _unpacked_operand(generic: GenericOp) -> int | Refused:
-    """The index of the only operand produced by a linalg.unpack."""
+def _unpacked_operands(generic: GenericOp) -> list[int] | Refused:
+    """The indices of the operands produced by a linalg.unpack.
+
+    Upstream takes a generic with exactly one; several are taken here too
+    (the residual adds and the normalizations of attention and LayerNorm
+    read two unpacked values): the one with the most inner tiles whose
+    layout maps onto the loops drives the rewrite (the others' layouts are
+    then usually the views it gives them), and the others are packed with
+    the layout the loops give them, a pack of an unpack that cancels when
+    the layouts agree."""
     found = [i for i, v in enumerate(generic.operands) if isinstance(v.owner, UnpackOp)]
-    if len(found) != 1:
-        return Refused(f"{len(found)} operands come from linalg.unpack (need 1)")
-    return found[0]
+    if not found:
+        return Refused("no operand comes from linalg.unpack")
+    return sorted(found, key=lambda i: -len(Layout.of(generic.operands[i].owner).tiles))  # pyright: ignore[reportArgumentType]
+
+
+def _plan_push_down(
+    generic: GenericOp, index: int, control: ControlFn, poison_padding: bool
+) -> tuple[_PackedGeneric, UnpackOp] | Refused:
+    """The packed generic when the unpack of operand `index` drives it."""
+    unpack = generic.operands[index].owner
+    assert isinstance(unpack, UnpackOp)
+    if not control(operand_use(generic, index)):
+        return Refused("the control function refused")
+    layout = Layout.of(unpack)
+    info = packing_info(generic, index, layout, tile_reductions=True)
+    if isinstance(info, Refused):
+        return info
+    plan = _plan(generic, info, poison_padding)
+    if isinstance(plan, Refused):
+        return plan
+    view = plan.views[index][0]
+    if view is None or not view.matches(layout):
+        return Refused("the unpacked operand does not map back onto the unpack")
+    return plan, unpack
 
 
 def push_down_unpack_through_generic(
@@ -415,32 +493,24 @@ def push_down_unpack_through_generic(
         return Refused("the generic has several results")
     if has_gather_semantics(generic):
         return Refused("the body uses linalg.index or tensor.extract")
-    index = _unpacked_operand(generic)
-    if isinstance(index, Refused):
-        return index
-    unpack = generic.operands[index].owner
-    assert isinstance(unpack, UnpackOp)
-    if not control(operand_use(generic, index)):
-        return Refused("the control function refused")
-    layout = Layout.of(unpack)
-    info = packing_info(generic, index, layout)
-    if isinstance(info, Refused):
-        return info
-    plan = _plan(generic, info, poison_padding)
-    if isinstance(plan, Refused):
-        return plan
-    view = plan.views[index][0]
-    if view is None or not view.matches(layout):
-        return Refused("the unpacked operand does not map back onto the unpack")
+    candidates = _unpacked_operands(generic)
+    if isinstance(candidates, Refused):
+        return candidates
+    planned = Refused("no unpacked operand")
+    for index in candidates:
+        planned = _plan_push_down(generic, index, control, poison_padding)
+        if not isinstance(planned, Refused):
+            break
+    if isinstance(planned, Refused):
+        return planned
+    plan, unpack = planned
     insert = Inserter(rewriter, generic)
     init_index = len(generic.inputs)
     init = generic.outputs[0]
     init_layout = plan.views[init_index][0]
     out = _packed_init(insert, generic, init, init_layout, index == init_index)
     inputs = [
-        unpack.source
-        if i == index
-        else (value if view is None else _pack_operand(insert, value, view))
+        unpack.source if i == index else _packed_input(insert, value, view)
         for i, (value, (view, _)) in enumerate(
             zip(generic.inputs, plan.views, strict=False)
         )
@@ -449,6 +519,17 @@ def push_down_unpack_through_generic(
     if init_layout is None:
         return new.res[0]
     return insert.unpack(new.res[0], init_layout, init).result
+
+
+def _packed_input(insert: Inserter, value: SSAValue, view: Layout | None) -> SSAValue:
+    """An input of the packed generic: another unpack's source when its
+    layout is the view (no padding: the plan checked), else a pack."""
+    if view is None:
+        return value
+    owner = value.owner
+    if isinstance(owner, UnpackOp) and Layout.of(owner).matches(view):
+        return owner.source
+    return _pack_operand(insert, value, view)
 
 
 def _packed_init(

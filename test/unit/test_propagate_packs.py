@@ -221,10 +221,31 @@ def test_bubble_up_refuses_a_padding_value_unless_poison() -> None:
 
 
 def test_push_down_refuses_with_reason() -> None:
-    module = parse_module(REDUCTION, make_context())
+    padded = REDUCTION.replace("tensor<16x64xf32>", "tensor<16x60xf32>")
+    module = parse_module(padded, make_context())
     generic = _first(module, GenericOp)
     refused = push_down_unpack_through_generic(_rewriter_at(generic), generic)
-    assert refused == Refused("tiled loop d1 is not parallel")
+    assert refused == Refused(
+        "tiling the reduction dim 1 of size 60 by 16 would pad it"
+    )
+
+
+def test_push_down_through_a_tiled_reduction_reduces_the_same() -> None:
+    module = parse_module(REDUCTION, make_context())
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((16, 4, 16)).astype(np.float32)
+    acc = rng.standard_normal(16).astype(np.float32)
+    (before,) = run_function(module, "f", [x, acc])
+    generic = _first(module, GenericOp)
+    new = push_down_unpack_through_generic(_rewriter_at(generic), generic)
+    assert not isinstance(new, Refused)
+    generic.results[0].replace_all_uses_with(new)
+    generic.detach()
+    generic.erase()
+    (after,) = run_function(module, "f", [x, acc])
+    want = x.astype(np.float64).reshape(16, 64).sum(axis=1) + acc
+    np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(after, want, rtol=1e-5, atol=1e-5)
 
 
 def _apply(module: ModuleOp, patterns) -> None:

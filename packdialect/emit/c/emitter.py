@@ -58,6 +58,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.utils.target import Target
 
+from packdialect.diagnostics import UNKNOWN_LOCATION, location_of
 from packdialect.emit.abi import (
     function_abi,
     function_symbols,
@@ -66,6 +67,7 @@ from packdialect.emit.abi import (
     is_public,
 )
 from packdialect.emit.c import index as ix
+from packdialect.emit.c.asserts import AssertTable
 from packdialect.emit.c.memref import MemRefEmitterMixin
 from packdialect.emit.c.scalar import Helpers, ScalarExprs
 from packdialect.emit.c.types import (
@@ -174,6 +176,7 @@ class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
         self.uses_parallel = False
         self.uses_intrinsics = False
         self.scratch_slots: dict[SSAValue, str] = {}
+        self.asserts = AssertTable()
         self.func_symbols = function_symbols(module)
         self.global_symbols = global_symbols(module)
         self.globals: dict[str, Operation] = {
@@ -210,11 +213,13 @@ class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
             parts.append(self.helpers.text())
         if global_lines:
             parts.append("\n".join(global_lines) + "\n")
+        parts.append(self.asserts.prelude())
         if prototypes:
             parts.append("\n".join(prototypes) + "\n")
         parts.append("\n".join(self.lines).lstrip("\n") + "\n" if self.lines else "")
         if self.uses_parallel:
             parts.append(_SET_THREADS)
+        parts.append(self.asserts.exports())
         return "\n".join(p for p in parts if p)
 
     def line(self, text: str) -> None:
@@ -388,6 +393,7 @@ class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
             "affine.apply": self._emit_affine,
             "affine.min": self._emit_affine,
             "affine.max": self._emit_affine,
+            "cf.assert": self._emit_assert,
         }
         for name in _elementwise_names():
             handlers[name] = self._emit_elementwise
@@ -562,6 +568,12 @@ class CEmitter(MemRefEmitterMixin, VectorEmitterMixin):
             position = len(body.args) - len(ivs)
             self.bind(body.args[position], iv)
             self._emit_parallel_nest(body, ivs[1:], lbs[1:], ubs[1:], steps[1:])
+
+    def _emit_assert(self, op: Operation) -> None:
+        message = op.msg.data  # type: ignore[attr-defined]
+        location = location_of(op, UNKNOWN_LOCATION)
+        condition = self.expr(op.operands[0])
+        self.line(self.asserts.check(condition, message, location))
 
     # -- arith / math / affine -----------------------------------------------
 

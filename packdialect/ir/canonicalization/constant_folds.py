@@ -2,7 +2,8 @@
 
 A pack / unpack of an `arith.constant` becomes the constant of the packed /
 unpacked value (upstream folds splats only; dense constants are packed here
-too, with numpy, so weights cost no run-time pack). Elements are moved as raw
+too, with numpy, so weights cost no run-time pack; `dense_resource<...>`
+constants as well, the result a new resource). Elements are moved as raw
 bit patterns, so every element type of a known byte size folds exactly.
 Part of `canonicalize` (`packdialect.ir.canonicalization`).
 """
@@ -10,7 +11,7 @@ Part of `canonicalize` (`packdialect.ir.canonicalization`).
 from __future__ import annotations
 
 import numpy as np
-from xdsl.dialects import arith
+from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import (
     BytesAttr,
     DenseIntOrFPElementsAttr,
@@ -18,16 +19,49 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     TensorType,
 )
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
+from packdialect.diagnostics import Refused
 from packdialect.ir.dtypes import bits_dtype
 from packdialect.ir.relayout import PackOp, UnpackOp
 from packdialect.ir.relayout_arrays import pack_array, unpack_array
 from packdialect.ir.relayout_utils import Layout, constant_attr
+from packdialect.ir.resources import dense_elements, in_form_of
 
 MAX_FOLDED_CONSTANT_BYTES = 1 << 26
 """Constants larger than this (64 MiB) are not packed at compile time."""
+
+
+def _dense_constant(value: SSAValue) -> DenseIntOrFPElementsAttr | None:
+    """The elements of the `arith.constant` defining `value` (a `dense<...>`
+    or a `dense_resource<...>` read from its blob), looking through
+    `tensor.expand_shape` / `collapse_shape` (a reshape of a row-major
+    constant is the same bytes: upstream folds it too), else None."""
+    owner = value.owner
+    if isinstance(owner, tensor.ExpandShapeOp | tensor.CollapseShapeOp):
+        inner = _dense_constant(owner.src)
+        result_type = owner.result.type
+        if inner is None or not isinstance(result_type, TensorType):
+            return None
+        if not result_type.has_static_shape():
+            return None
+        return DenseIntOrFPElementsAttr(result_type, inner.data)
+    attr = constant_attr(value)
+    if attr is None:
+        return None
+    dense = dense_elements(attr)
+    return None if isinstance(dense, Refused) else dense
+
+
+def _root_constant(value: SSAValue) -> Attribute | None:
+    """The attribute of the constant under any reshapes of `value`."""
+    owner = value.owner
+    while isinstance(owner, tensor.ExpandShapeOp | tensor.CollapseShapeOp):
+        owner = owner.src.owner
+    if isinstance(owner, arith.ConstantOp):
+        return owner.value
+    return None
 
 
 def dense_bits(attr: DenseIntOrFPElementsAttr) -> np.ndarray | None:
@@ -66,7 +100,7 @@ def bits_to_dense(
 
 def fold_constant_pack(op: PackOp) -> DenseIntOrFPElementsAttr | None:
     """The packed constant for a pack of an `arith.constant`, else None."""
-    attr = constant_attr(op.source)
+    attr = _dense_constant(op.source)
     result_type = op.packed_type()
     layout = Layout.of(op)
     tiles = layout.static_tiles()
@@ -100,7 +134,7 @@ def fold_constant_pack(op: PackOp) -> DenseIntOrFPElementsAttr | None:
 
 def fold_constant_unpack(op: UnpackOp) -> DenseIntOrFPElementsAttr | None:
     """The unpacked constant for an unpack of an `arith.constant`, else None."""
-    attr = constant_attr(op.source)
+    attr = _dense_constant(op.source)
     result_type = op.unpacked_type()
     tiles = Layout.of(op).static_tiles()
     if not isinstance(attr, DenseIntOrFPElementsAttr) or tiles is None:
@@ -138,6 +172,7 @@ class FoldConstantPack(RewritePattern):
         attr = fold_constant_pack(op)
         if attr is None:
             return
+        attr = in_form_of(_root_constant(op.source), attr)
         rewriter.replace(op, arith.ConstantOp(attr, op.result.type))
 
 
@@ -150,4 +185,5 @@ class FoldConstantUnpack(RewritePattern):
         attr = fold_constant_unpack(op)
         if attr is None:
             return
+        attr = in_form_of(_root_constant(op.source), attr)
         rewriter.replace(op, arith.ConstantOp(attr, op.result.type))

@@ -1,4 +1,4 @@
-// RUN: pack-opt %s --split-input-file -p 'pack-greedily{packed-sizes=4,8,2}' | filecheck %s
+// RUN: pack-opt %s --split-input-file -p 'pack-greedily{packed-sizes=4,8,2 conv=none}' | filecheck %s
 
 // Every input kind pack-greedily handles, packed with m0=4, n0=8, k0=2 and
 // the default inner-dims-order=0,1,2: loops (..., m, n, k)(mm, nn, kk).

@@ -1,6 +1,8 @@
-// RUN: pack-opt %s --split-input-file -p 'pack-greedily{packed-sizes=8,16,32 inner-dims-order=1,2,0}' | filecheck %s
+// RUN: pack-opt %s --split-input-file -p 'pack-greedily{packed-sizes=8,16,32 inner-dims-order=1,2,0 conv=none}' | filecheck %s
 
-// The cases of upstream's transform-pack-greedily.mlir, written for the pass:
+// The cases of upstream's transform-pack-greedily.mlir, written for the pass
+// (conv=none: upstream packs convolutions as they are; pack-greedily-conv.mlir
+// has the rewrites into matmuls):
 // same sizes (m=8, n=16, k=32), loops normalized to (..., k, m, n)(kk, mm, nn).
 
 // CHECK-DAG: #[[MAP1:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d0, d3, d4)>

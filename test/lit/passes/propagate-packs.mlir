@@ -367,12 +367,15 @@ func.func @push_reduction(%x: tensor<2x64x8xf32>) -> tensor<16xf32> {
   func.return %g : tensor<16xf32>
 }
 
-// Not propagated: the unpack tiles the reduced loop.
-// CHECK-LABEL: func.func @no_push_reduction(
-// CHECK:         %[[U:.+]] = linalg.unpack
+// Beyond upstream: the unpack tiles the reduced loop (no padding needed): the
+// generic reduces over the outer and the point loop (softmax, LayerNorm).
+// CHECK-LABEL: func.func @push_tiled_reduction(
+// CHECK-SAME:      %[[X:.+]]: tensor<16x4x16xf32>
+// CHECK-NOT:     linalg.unpack
 // CHECK:         linalg.generic
-// CHECK-SAME:      ins(%[[U]] : tensor<16x64xf32>)
-func.func @no_push_reduction(%x: tensor<16x4x16xf32>) -> tensor<16xf32> {
+// CHECK-SAME:      iterator_types = ["parallel", "reduction", "reduction"]
+// CHECK-SAME:      ins(%[[X]] : tensor<16x4x16xf32>)
+func.func @push_tiled_reduction(%x: tensor<16x4x16xf32>) -> tensor<16xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [1] inner_tiles = [16] into %e : tensor<16x4x16xf32> -> tensor<16x64xf32>
@@ -386,13 +389,34 @@ func.func @no_push_reduction(%x: tensor<16x4x16xf32>) -> tensor<16xf32> {
   func.return %g : tensor<16xf32>
 }
 
-// Not propagated: two operands come from unpacks.
-// CHECK-LABEL: func.func @no_push_two_unpacks(
+// Not propagated: the tiled reduced loop would be padded (a max would read
+// the padding).
+// CHECK-LABEL: func.func @no_push_padded_reduction(
 // CHECK:         %[[U:.+]] = linalg.unpack
-// CHECK:         %[[V:.+]] = linalg.unpack
 // CHECK:         linalg.generic
-// CHECK-SAME:      ins(%[[U]], %[[V]] : tensor<16x64xf32>, tensor<16x64xf32>)
-func.func @no_push_two_unpacks(%x: tensor<2x4x8x16xf32>, %y: tensor<2x4x8x16xf32>) -> tensor<16x64xf32> {
+// CHECK-SAME:      ins(%[[U]] : tensor<16x60xf32>)
+func.func @no_push_padded_reduction(%x: tensor<16x4x16xf32>) -> tensor<16xf32> {
+  %low = arith.constant -3.0e+38 : f32
+  %e = tensor.empty() : tensor<16x60xf32>
+  %u = linalg.unpack %x inner_dims_pos = [1] inner_tiles = [16] into %e : tensor<16x4x16xf32> -> tensor<16x60xf32>
+  %e2 = tensor.empty() : tensor<16xf32>
+  %acc = linalg.fill ins(%low : f32) outs(%e2 : tensor<16xf32>) -> tensor<16xf32>
+  %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%u : tensor<16x60xf32>) outs(%acc : tensor<16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.maximumf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
+  func.return %g : tensor<16xf32>
+}
+
+// Beyond upstream: two operands come from unpacks with one layout: both are
+// read packed and one unpack follows (residual adds, normalizations).
+// CHECK-LABEL: func.func @push_two_unpacks(
+// CHECK-SAME:      %[[X:[a-z0-9]+]]: tensor<2x4x8x16xf32>, %[[Y:[a-z0-9]+]]: tensor<2x4x8x16xf32>
+// CHECK:         %[[G:.+]] = linalg.generic
+// CHECK-SAME:      ins(%[[X]], %[[Y]] : tensor<2x4x8x16xf32>, tensor<2x4x8x16xf32>)
+// CHECK:         linalg.unpack %[[G]]
+func.func @push_two_unpacks(%x: tensor<2x4x8x16xf32>, %y: tensor<2x4x8x16xf32>) -> tensor<16x64xf32> {
   %e = tensor.empty() : tensor<16x64xf32>
   %u = linalg.unpack %x inner_dims_pos = [0, 1] inner_tiles = [8, 16] into %e : tensor<2x4x8x16xf32> -> tensor<16x64xf32>
   %e1 = tensor.empty() : tensor<16x64xf32>

@@ -137,6 +137,7 @@ def run_ours(chunk: str, args: argparse.Namespace) -> ModuleOp:
         ),
         inner_dims_order=tuple(_ints(args.inner_dims_order)),
         mmt4d_layout=args.mmt4d_layout,
+        conv="none",  # upstream packs convolutions as they are
     ).apply(ctx, module)
     module.verify()
     return module
