@@ -21,6 +21,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, TypeAttribute
 from xdsl.parser import Parser
+from xdsl.traits import SymbolTable
 from xdsl.utils.exceptions import ParseError, VerifyException
 from xdsl.utils.lexer import Span
 from xdsl.utils.mlir_lexer import MLIRTokenKind
@@ -158,6 +159,7 @@ def parse_source(ctx: Context, text: str, name: str, line_offset: int = 0) -> Mo
 def verify_located(module: ModuleOp, default_location: str = "") -> None:
     """Verify every op, innermost first; raise ToolError naming the failing op."""
     for op in post_order(module):
+        _check_unique_symbols(op, default_location)
         try:
             op.verify(verify_nested_ops=False)
             verify_extra(op)
@@ -167,6 +169,25 @@ def verify_located(module: ModuleOp, default_location: str = "") -> None:
             if getattr(err, "op_prefix", True):
                 message = f"'{op.name}' op {message}"
             raise ToolError(message, location_of(op, default_location)) from None
+
+
+def _check_unique_symbols(op: Operation, default_location: str) -> None:
+    """In a symbol table, a second definition of a name is an error at it
+    (MLIR: "redefinition of symbol named 'f'"), not at the table."""
+    if not op.has_trait(SymbolTable):
+        return
+    seen: dict[str, Operation] = {}
+    for child in _children(op):
+        name = child.properties.get("sym_name") or child.attributes.get("sym_name")
+        if not isinstance(name, StringAttr):
+            continue
+        if name.data in seen:
+            first = location_of(seen[name.data], default_location)
+            raise ToolError(
+                f"redefinition of symbol named '{name.data}' (first defined at {first})",
+                location_of(child, default_location),
+            )
+        seen[name.data] = child
 
 
 def _children(op: Operation) -> Iterator[Operation]:

@@ -97,6 +97,7 @@ CASES: list[Case] = [
     Case("opt-dimension-negative", "pack-opt", {"in.mlir": fn("  return", "%a: tensor<-3xf32>")}, ("in.mlir",), 1, at(1, 25) + "Expected shape type"),
     Case("opt-unknown-type", "pack-opt", {"in.mlir": fn("  return", "%a: !foo.bar")}, ("in.mlir",), 1, at(1, 26) + "'foo.bar' is not registered"),
     Case("opt-bad-affine-map", "pack-opt", {"in.mlir": "#m = affine_map<(d0) -> (d1)>\n" + OK}, ("in.mlir",), 1, at(1, 26) + "Identifier not in space d1"),
+    Case("opt-duplicate-symbol", "pack-opt", {"in.mlir": OK + OK}, ("in.mlir",), 1, at(4, 1) + r"redefinition of symbol named 'f' \(first defined at in.mlir:1:1\)$"),
     Case("opt-semi-affine-product", "pack-opt", {"in.mlir": fn("  %0 = affine.apply affine_map<(d0, d1) -> (d0 * d1)>(%i, %i)\n  return", "%i: index")}, ("in.mlir",), 1, at(2, 21) + "unsupported affine expression: Multiplication with non-constant"),
     Case("opt-affine-constant-division-by-zero", "pack-opt", {"in.mlir": fn("  %0 = affine.apply affine_map<(d0) -> (4 floordiv 0)>(%i)\n  return", "%i: index")}, ("in.mlir",), 1, at(2, 21) + "unsupported affine expression: integer division or modulo by zero"),
     Case("opt-dense-shape-mismatch", "pack-opt", {"in.mlir": fn("  %0 = arith.constant dense<[1, 2]> : tensor<3xi32>\n  return")}, ("in.mlir",), 1, at(3, 3) + r"Shape mismatch in dense literal. Expected \[3\] shape from the type, but got \[2\]"),
